@@ -1,0 +1,68 @@
+{#- One row per person and snapshot of the WRES workforce: Bank and Honorary assignments dropped (seed
+    assignment_categories), then the row step 3 chooses among the person's remaining rows. -#}
+
+with
+
+assignments as (
+
+    select * from {{ ref('stg_esr__assignments') }}
+
+),
+
+assignment_categories as (
+
+    select * from {{ ref('assignment_categories') }}
+
+),
+
+workforce_assignments as (
+
+    select assignments.*
+
+    from assignments
+    left join assignment_categories
+        on lower(assignment_categories.assignment_category) = lower(assignments.assignment_category)
+    where coalesce(assignment_categories.in_wres_workforce, true)
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by organisation_code, snapshot_date, employee_number
+            order by {{ person_assignment_order() }}
+        ) as assignment_rank
+
+    from workforce_assignments
+
+),
+
+final as (
+
+    select
+        organisation_code,
+        snapshot_date,
+        employee_number,
+        assignment_number,
+        assignment_category,
+        staff_group,
+        pay_band,
+        grade,
+        fte,
+        ethnic_category_code,
+        ethnic_group,
+        disability,
+        sex,
+        age_band,
+        religious_belief,
+        sexual_orientation,
+        hourly_rate
+
+    from ranked
+    where assignment_rank = 1
+
+)
+
+select * from final

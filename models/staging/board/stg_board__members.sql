@@ -1,0 +1,40 @@
+with
+
+source as (
+
+    select * from {{ source('board', 'board') }}
+
+),
+
+renamed as (
+
+    select
+        organisation_code,
+        member_id,
+        role_title,
+        member_type,
+        voting as is_voting,
+        ethnic_origin,
+        {{ ethnic_category_code('ethnic_origin') }} as ethnic_category_code,
+        disability,
+        sex,
+        start_date,
+        end_date,
+        _file_name as source_file_name,
+        _line_number as source_line_number
+
+    from source
+
+),
+
+final as (
+
+    select
+        *,
+        {{ ethnic_group('ethnic_category_code') }} as ethnic_group
+
+    from renamed
+
+)
+
+select * from final

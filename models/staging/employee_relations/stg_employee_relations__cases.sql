@@ -1,0 +1,38 @@
+with
+
+source as (
+
+    select * from {{ source('employee_relations', 'employee_relations') }}
+
+),
+
+renamed as (
+
+    select
+        organisation_code,
+        case_id,
+        employee_number,
+        case_type,
+        formal_start_date,
+        informal_start_date,
+        outcome,
+        ethnic_origin,
+        {{ ethnic_category_code('ethnic_origin') }} as ethnic_category_code,
+        _file_name as source_file_name,
+        _line_number as source_line_number
+
+    from source
+
+),
+
+final as (
+
+    select
+        *,
+        {{ ethnic_group('ethnic_category_code') }} as ethnic_group
+
+    from renamed
+
+)
+
+select * from final

@@ -1,0 +1,48 @@
+with
+
+source as (
+
+    select * from {{ source('esr', 'staff_in_post') }}
+
+),
+
+renamed as (
+
+    select
+        organisation_code,
+        snapshot_date,
+        employee_number,
+        assignment_number,
+        coalesce(primary_assignment, false) as is_primary_assignment,
+        assignment_category,
+        staff_group,
+        occupation_code,
+        pay_band,
+        grade,
+        fte,
+        ethnic_origin,
+        {{ ethnic_category_code('ethnic_origin') }} as ethnic_category_code,
+        disability,
+        sex,
+        age_band,
+        religious_belief,
+        sexual_orientation,
+        hourly_rate,
+        _file_name as source_file_name,
+        _line_number as source_line_number
+
+    from source
+
+),
+
+final as (
+
+    select
+        *,
+        {{ ethnic_group('ethnic_category_code') }} as ethnic_group
+
+    from renamed
+
+)
+
+select * from final

@@ -1,0 +1,43 @@
+with
+
+source as (
+
+    select * from {{ source('recruitment', 'recruitment') }}
+
+),
+
+renamed as (
+
+    select
+        organisation_code,
+        application_id,
+        vacancy_id,
+        applicant_id,
+        ethnic_origin,
+        {{ ethnic_category_code('ethnic_origin') }} as ethnic_category_code,
+        disability,
+        sex,
+        shortlisted as is_shortlisted,
+        shortlisted_date,
+        appointed as is_appointed,
+        appointed_date,
+        staff_group,
+        pay_band,
+        _file_name as source_file_name,
+        _line_number as source_line_number
+
+    from source
+
+),
+
+final as (
+
+    select
+        *,
+        {{ ethnic_group('ethnic_category_code') }} as ethnic_group
+
+    from renamed
+
+)
+
+select * from final

@@ -1,0 +1,37 @@
+with
+
+source as (
+
+    select * from {{ source('staff_survey', 'staff_survey') }}
+
+),
+
+renamed as (
+
+    select
+        organisation_code,
+        survey_year,
+        respondent_id,
+        ethnic_origin,
+        {{ ethnic_category_code('ethnic_origin') }} as ethnic_category_code,
+        disability,
+        sex,
+        occupational_group,
+        _file_name as source_file_name,
+        _line_number as source_line_number
+
+    from source
+
+),
+
+final as (
+
+    select
+        *,
+        {{ ethnic_group('ethnic_category_code') }} as ethnic_group
+
+    from renamed
+
+)
+
+select * from final

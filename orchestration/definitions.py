@@ -1,0 +1,27 @@
+"""The Dagster code location: ingest assets, the dbt project, export assets, one DuckDB warehouse."""
+
+from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor
+from dagster_duckdb import DuckDBResource
+
+from orchestration.defs.dbt.assets import build_dbt_definitions
+from orchestration.defs.exports.assets import export_assets
+from orchestration.defs.ingest.assets import ingest_assets
+from orchestration.settings import Settings, load_settings
+
+BUILD_JOB = "wres_build"
+
+
+def build_definitions(settings: Settings) -> Definitions:
+    settings.export_to_environment()
+    return Definitions.merge(
+        Definitions(
+            assets=[*ingest_assets(), *export_assets()],
+            jobs=[define_asset_job(BUILD_JOB, selection=AssetSelection.all(), description="Materialise every asset.")],
+            resources={"duckdb": DuckDBResource(database=str(settings.warehouse))},
+            executor=in_process_executor,
+        ),
+        build_dbt_definitions(settings),
+    )
+
+
+defs = build_definitions(load_settings())

@@ -1,0 +1,1 @@
+"""The Dagster definitions, one folder per concern: ingest, dbt, exports."""

@@ -1,0 +1,70 @@
+"""The exported tables of `spec/outputs.md`: which warehouse relation each comes from, its exact columns,
+order and formats. Export assets are built from this list; nothing else names an export's columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    name: str  # also the file's stem: <folder>/<name>.<format>
+    folder: str
+    relation: str  # schema.table in the warehouse
+    columns: tuple[str, ...]
+    order_by: tuple[str, ...]
+    formats: tuple[str, ...] = ("csv", "parquet")
+    description: str = ""
+
+    def query(self) -> str:
+        columns = ", ".join(f'"{c}"' for c in self.columns)
+        order = ", ".join(f'"{c}"' for c in self.order_by)
+        return f"select {columns} from {self.relation} order by {order}"
+
+    def paths(self) -> list[str]:
+        return [f"{self.folder}/{self.name}.{fmt}" for fmt in self.formats]
+
+
+RETURN_KEYS = ("organisation_code", "wres_year", "indicator", "breakdown")
+
+WRES_RETURN = ExportTable(
+    name="wres_return",
+    folder="returns",
+    relation="marts.rpt_wres_return",
+    columns=RETURN_KEYS + ("ethnic_group", "numerator", "denominator", "value"),
+    order_by=RETURN_KEYS + ("ethnic_group",),
+    description="The machine-readable WRES return (confidential: exact counts).",
+)
+
+WRES_HEADLINE = ExportTable(
+    name="wres_headline",
+    folder="returns",
+    relation="marts.rpt_wres_headline",
+    columns=RETURN_KEYS
+    + ("measure", "value", "ci_lower", "ci_upper", "assessment", "four_fifths_band", "previous_value"),
+    order_by=RETURN_KEYS + ("measure",),
+    description="The headline measure of every indicator and breakdown, with intervals and assessments.",
+)
+
+LOAD_LOG = ExportTable(
+    name="load_log",
+    folder="quality",
+    relation="raw.load_log",
+    columns=(
+        "source", "file_name", "content_sha256", "rows_read", "rows_loaded", "rows_quarantined", "encoding",
+        "loaded_at", "status", "extra_columns",
+    ),
+    order_by=("source", "file_name", "loaded_at", "content_sha256"),
+    formats=("csv",),
+    description="One row per landing file version read, a rejected file too.",
+)
+
+QUARANTINE = ExportTable(
+    name="quarantine",
+    folder="quality",
+    relation="raw.quarantine",
+    columns=("source", "file_name", "line_number", "column", "reason"),
+    order_by=("source", "file_name", "line_number", "column"),
+    formats=("csv",),
+    description="One row per quarantined row, and one per rejected file (with an empty line_number).",
+)

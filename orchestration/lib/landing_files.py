@@ -1,0 +1,152 @@
+"""Byte-level handling of landing files: discovery, content hash, encoding, and normalisation for DuckDB.
+
+Everything here works on whole files with C-speed byte operations (hashing, decoding, `bytes.replace`),
+never row by row: parsing and validation happen in DuckDB (`orchestration.lib.loader`).
+
+The normalised copy that DuckDB reads is UTF-8 without a byte-order mark, with `\\n` line ends, and with every
+empty line outside a quoted field replaced by `BLANK_LINE_MARKER`. DuckDB's CSV reader skips empty lines,
+which would shift the line numbers of everything after them; a marker line instead surfaces as a rejected
+one-field record at its own line number, which the loader recognises and does not count as a row.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+BLANK_LINE_MARKER = b"\x1f__wres_blank_line__\x1f"
+
+_UTF8_BOM = codecs.BOM_UTF8
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+@dataclass(frozen=True)
+class LandingFile:
+    source: str
+    file_name: str  # relative to the source folder, with forward slashes
+    path: Path
+
+
+def discover(landing_dir: Path, source: str) -> list[LandingFile]:
+    """Every `*.csv` file (any case) under the source's folder, in name order."""
+    folder = landing_dir / source
+    if not folder.is_dir():
+        return []
+    files = [
+        LandingFile(source, p.relative_to(folder).as_posix(), p)
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix.lower() == ".csv"
+    ]
+    return sorted(files, key=lambda f: f.file_name)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _cp1252_with_c1_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Windows maps the five bytes cp1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) to C1 controls."""
+    assert isinstance(error, UnicodeDecodeError)
+    return error.object[error.start : error.end].decode("latin-1"), error.end
+
+
+codecs.register_error("wres_c1", _cp1252_with_c1_fallback)
+
+
+class UnreadableFile(ValueError):
+    """The file is not text the loader can read; the message says why."""
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The file's text and the encoding used: UTF-8 (with or without BOM), else Windows-1252.
+
+    A UTF-16 file with a byte-order mark is read as UTF-16 (the load log says so). A file holding NUL bytes
+    without a UTF-16 byte-order mark is not a text CSV and is refused.
+    """
+    if data.startswith(_UTF8_BOM):
+        try:
+            return data[len(_UTF8_BOM) :].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            return data[len(_UTF8_BOM) :].decode("cp1252", errors="wres_c1"), "windows-1252"
+    if data.startswith(_UTF16_BOMS):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as error:
+            raise UnreadableFile(f"starts with a UTF-16 byte-order mark but is not valid UTF-16: {error}") from error
+    if b"\x00" in data:
+        raise UnreadableFile(
+            "contains NUL bytes: not a CSV text file (UTF-16 without a byte-order mark, or a binary file?)"
+        )
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="wres_c1"), "windows-1252"
+
+
+def _empty_line_starts(data: bytes):
+    """Index of every empty line (its own terminating newline) in LF-terminated data."""
+    if data.startswith(b"\n"):
+        yield 0
+    found = data.find(b"\n\n")
+    while found != -1:
+        yield found + 1
+        found = data.find(b"\n\n", found + 1)
+
+
+def _mark_empty_lines(data: bytes) -> bytes:
+    """Replace each empty line that lies outside a quoted field by the marker (see the module docstring)."""
+    out: list[bytes] = []
+    copied_to = 0
+    counted_to = 0
+    quotes = 0
+    for position in _empty_line_starts(data):
+        quotes += data.count(b'"', counted_to, position)
+        counted_to = position
+        if quotes % 2 == 0:  # outside a quoted field
+            out += [data[copied_to:position], BLANK_LINE_MARKER]
+            copied_to = position
+    if not out:
+        return data
+    out.append(data[copied_to:])
+    return b"".join(out)
+
+
+@dataclass(frozen=True)
+class NormalisedFile:
+    data: bytes  # what DuckDB reads
+    encoding: str
+    header: list[str]  # header field names as written (not yet trimmed or lower-cased)
+    unbalanced_quote_line: int | None  # physical line of an unclosed quoted field, if any
+
+
+def _unclosed_quote_line(text: str) -> int | None:
+    """The physical line where a quoted field opens and never closes (an odd number of quote characters)."""
+    if text.count('"') % 2 == 0:
+        return None
+    last_opening = text.rfind('"')
+    return text.count("\n", 0, last_opening) + 1
+
+
+def normalise(data: bytes) -> NormalisedFile:
+    text, encoding = decode(data)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    header_text = text.lstrip("\n").split("\n", 1)[0] if text.strip() else ""
+    header = next(csv.reader(io.StringIO(header_text)), []) if header_text else []
+    out = text.encode("utf-8")
+    return NormalisedFile(
+        data=_mark_empty_lines(out),
+        encoding=encoding,
+        header=header,
+        unbalanced_quote_line=_unclosed_quote_line(text),
+    )
+
+
+
+def header_key(name: str) -> str:
+    """Column names are matched case-insensitively, surrounding spaces ignored."""
+    return name.strip().lower()

@@ -1,0 +1,151 @@
+"""SQL that types and validates a source's records by the rules of `spec/sources.md`.
+
+Rules are applied in the spec's order and the first failure of a row is the one it is quarantined for:
+a structural error of the CSV record; a required value is blank; a value is not of its column's type; a rule of
+the source fails; the row's key repeats the key of an earlier valid row (files in name order, rows in file
+order, keys compared on typed, trimmed values). Within each rule, columns are taken in the contract's order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from orchestration.lib.contract import Column, Source
+
+# Typed-value parsers, created as temporary macros on the loader's connection.
+MACROS = r"""
+create or replace temp macro wres_date(v) as case
+    when regexp_full_match(v, '[0-9]{4}-[0-9]{2}-[0-9]{2}') then try_strptime(v, '%Y-%m-%d')::date
+    when regexp_full_match(v, '[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}') then try_strptime(v, '%d/%m/%Y')::date
+end;
+create or replace temp macro wres_flag(v) as case
+    when lower(v) in ('y', 'yes', 'true') then true
+    when lower(v) in ('n', 'no', 'false') then false
+end;
+create or replace temp macro wres_integer(v) as case
+    when regexp_full_match(v, '[0-9]+') then try_cast(v as bigint)
+end;
+create or replace temp macro wres_decimal(v) as case
+    when regexp_full_match(v, '[0-9]+(\.[0-9]+)?') then try_cast(v as double precision)
+end;
+"""
+
+_PARSERS = {
+    "date": "wres_date({v})",
+    "flag": "wres_flag({v})",
+    "integer": "wres_integer({v})",
+    "decimal": "wres_decimal({v})",
+    "organisation": "upper({v})",
+    "text": "{v}",
+}
+
+_TYPE_REASONS = {
+    "date": "not a date (YYYY-MM-DD or D/M/YYYY, a real calendar day)",
+    "flag": "not a flag (Y, N, Yes, No, TRUE or FALSE)",
+    "integer": "not an integer (digits only)",
+    "decimal": "not a decimal (digits, optionally a point and more digits)",
+}
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _text(column: Column) -> str:
+    """The name under which the trimmed source text of a typed column is kept while validating."""
+    return _quote("_text_" + column.name)
+
+
+def _error(column: str | None, reason_sql: str) -> str:
+    column_sql = "null::varchar" if column is None else _literal(column)
+    return f"{{'column': {column_sql}, 'reason': {reason_sql}}}"
+
+
+def _shown(value_sql: str) -> str:
+    """A value quoted into a reason, cut to 40 characters so a huge field does not flood the quarantine."""
+    return f"'''' || left({value_sql}, 40) || case when length({value_sql}) > 40 then '...' else '' end || ''''"
+
+
+def validated_sql(source: Source, records_table: str, run_date: dt.date) -> str:
+    """Select every record of the source with its typed columns and its first failure (`_error`, null if valid)."""
+    typed_columns = []
+    for column in source.columns:
+        parsed = _PARSERS[column.type].format(v=_quote(column.name))
+        if column.type in _TYPE_REASONS:
+            typed_columns.append(f"{_quote(column.name)} as {_text(column)}")
+        typed_columns.append(f"{parsed} as {_quote(column.name)}")
+    extra = ", _answers" if source.has_questions else ""
+
+    whens = ["when _structural_reason is not null then {'column': _structural_column, 'reason': _structural_reason}"]
+    for column in source.columns:
+        if column.required:
+            whens.append(f"when {_text(column) if column.type in _TYPE_REASONS else _quote(column.name)} is null "
+                         f"then {_error(column.name, _literal('required value is blank'))}")
+    for column in source.columns:
+        if column.type in _TYPE_REASONS:
+            reason = _literal(_TYPE_REASONS[column.type] + ": ") + " || " + _shown(_text(column))
+            whens.append(f"when {_text(column)} is not null and {_quote(column.name)} is null "
+                         f"then {_error(column.name, reason)}")
+    run_date_sql = f"date '{run_date.isoformat()}'"
+    for rule in source.rules:
+        condition = rule.fails.replace(":run_date", run_date_sql)
+        whens.append(f"when {condition} then {_error(rule.column, _literal(rule.reason))}")
+
+    answer_join = ""
+    if source.has_questions:
+        whens.append(
+            "when answer_errors.question is not null then {'column': answer_errors.question, "
+            "'reason': 'not an answer code of indicator ' || answer_errors.indicator || ' (' || "
+            "answer_errors.valid_codes || '): ' || " + _shown("answer_errors.answer") + "}"
+        )
+        answer_join = """
+        left join answer_errors using (_file_name, _line_number)"""
+
+    answer_cte = ""
+    if source.has_questions:
+        answer_cte = """,
+    answer_errors as (
+        select
+            typed._file_name,
+            typed._line_number,
+            arg_min(mapped.question, mapped.position) as question,
+            arg_min(mapped.indicator, mapped.position) as indicator,
+            arg_min(mapped.valid_codes, mapped.position) as valid_codes,
+            arg_min(typed._answers[mapped.question], mapped.position) as answer
+        from typed
+        inner join seed_survey_mapped_questions as mapped
+            on mapped.survey_year = typed.survey_year
+        where typed._answers[mapped.question] is not null
+            and not list_contains(mapped.codes, typed._answers[mapped.question])
+        group by typed._file_name, typed._line_number
+    )"""
+
+    return f"""
+    with typed as (
+        select
+            _file_name,
+            _line_number,
+            _structural_column,
+            _structural_reason,
+            {(',' + chr(10) + '            ').join(typed_columns)}{extra}
+        from {records_table}
+    ){answer_cte}
+    select
+        typed.*,
+        case
+            {(chr(10) + '            ').join(whens)}
+        end as _error
+    from typed{answer_join}
+    """
+
+
+def key_sql(source: Source) -> str:
+    return ", ".join(_quote(k) for k in source.key)
+
+
+def output_columns_sql(source: Source) -> str:
+    return ", ".join(_quote(c.name) for c in source.columns)

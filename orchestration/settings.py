@@ -1,0 +1,84 @@
+"""Every setting of the warehouse, in one place.
+
+Settings are environment variables with defaults inside the repository (all gitignored):
+
+| variable            | default                    | what it is                                   |
+|---------------------|----------------------------|----------------------------------------------|
+| WRES_LANDING_DIR    | data/landing               | the landing folder (the sample data by default) |
+| WRES_WAREHOUSE      | data/wres.duckdb           | the pipeline's working DuckDB file           |
+| WRES_EXPORTS_DIR    | exports                    | where every export is written                |
+| WRES_RUN_DATE       | today                      | "the day of the run" of the file rules (YYYY-MM-DD) |
+| WRES_THREADS        | number of CPUs             | DuckDB and dbt threads                       |
+| DAGSTER_HOME        | .dagster_home              | Dagster's instance folder (run history)      |
+
+The same `WRES_WAREHOUSE` value drives Dagster's DuckDB resource and dbt's profile: `dbt_env()` passes it
+to every dbt invocation, and `dbt_project/profiles.yml` reads it with `env_var('WRES_WAREHOUSE')`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+SEEDS_DIR = PROJECT_ROOT / "seeds"
+
+
+def _path(variable: str, default: Path) -> Path:
+    value = os.environ.get(variable, "").strip()
+    return Path(value).expanduser().resolve() if value else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    landing_dir: Path
+    warehouse: Path
+    exports_dir: Path
+    run_date_override: dt.date | None
+    threads: int
+    dagster_home: Path
+
+    @property
+    def run_date(self) -> dt.date:
+        """The day of the run: WRES_RUN_DATE if set, else today (read at run time, not at start-up)."""
+        return self.run_date_override or dt.date.today()
+
+    def environment(self) -> dict[str, str]:
+        """The settings as environment variables, with paths resolved."""
+        variables = {
+            "WRES_LANDING_DIR": str(self.landing_dir),
+            "WRES_WAREHOUSE": str(self.warehouse),
+            "WRES_EXPORTS_DIR": str(self.exports_dir),
+            "WRES_THREADS": str(self.threads),
+            "DAGSTER_HOME": str(self.dagster_home),
+        }
+        if self.run_date_override:
+            variables["WRES_RUN_DATE"] = self.run_date_override.isoformat()
+        return variables
+
+    def export_to_environment(self) -> None:
+        """Make these settings the process's own, so that dbt subprocesses and Dagster step processes read the
+        same values, and create the warehouse's folder."""
+        os.environ.update(self.environment())
+        self.warehouse.parent.mkdir(parents=True, exist_ok=True)
+
+    def dbt_env(self) -> dict[str, str]:
+        """Environment for a dbt subprocess: the same warehouse file and thread count as Dagster."""
+        return {**os.environ, **self.environment(), "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR)}
+
+
+def load_settings() -> Settings:
+    """Read the settings from the environment (called at run time, never cached, so tests can vary them)."""
+    run_date_text = os.environ.get("WRES_RUN_DATE", "").strip()
+    threads_text = os.environ.get("WRES_THREADS", "").strip()
+    return Settings(
+        landing_dir=_path("WRES_LANDING_DIR", PROJECT_ROOT / "data" / "landing"),
+        warehouse=_path("WRES_WAREHOUSE", PROJECT_ROOT / "data" / "wres.duckdb"),
+        exports_dir=_path("WRES_EXPORTS_DIR", PROJECT_ROOT / "exports"),
+        run_date_override=dt.date.fromisoformat(run_date_text) if run_date_text else None,
+        threads=int(threads_text) if threads_text else (os.cpu_count() or 2),
+        dagster_home=_path("DAGSTER_HOME", PROJECT_ROOT / ".dagster_home"),
+    )
