@@ -1,0 +1,96 @@
+"""The acceptance kit: the whole pipeline on ../shared/acceptance/landing must export what an independent
+implementation of the spec computed (../shared/acceptance/expected), as its README says: counts exactly,
+decimals to a relative tolerance of 1e-9, text exactly, no row missing and none extra."""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import pytest
+
+from tests.harness import PROJECT_ROOT
+
+KIT = PROJECT_ROOT.parent / "shared" / "acceptance"
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not KIT.is_dir(), reason=f"the acceptance kit is not at {KIT}"),
+]
+
+# Cells where we are sure the expected file misreads the spec: (file, key, column) -> reason. None so far.
+KNOWN_DIFFERENCES: dict[tuple[str, tuple[str, ...], str], str] = {}
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def same(expected: str, got: str, kind: str) -> bool:
+    if kind == "text" or expected == "" or got == "":
+        return expected == got
+    if kind == "count":
+        return int(expected) == int(got)
+    return math.isclose(float(expected), float(got), rel_tol=1e-9, abs_tol=0.0)
+
+
+def compare(name: str, expected: list[dict], got: list[dict], keys: list[str], kinds: dict[str, str]) -> list[str]:
+    index = {tuple(row[k] for k in keys): row for row in got}
+    problems = []
+    if len(index) != len(got):
+        problems.append(f"{name}: duplicate keys in the export")
+    expected_keys = set()
+    for row in expected:
+        key = tuple(row[k] for k in keys)
+        expected_keys.add(key)
+        if key not in index:
+            problems.append(f"{name}: missing row {key}")
+            continue
+        for column, kind in kinds.items():
+            if not same(row[column], index[key][column], kind) and (name, key, column) not in KNOWN_DIFFERENCES:
+                problems.append(f"{name}: {key} {column}: expected {row[column]!r}, got {index[key][column]!r}")
+    problems += [f"{name}: extra row {key}" for key in index if key not in expected_keys]
+    return problems
+
+
+@pytest.fixture(scope="module")
+def acceptance_build(build_landing):
+    build = build_landing(KIT / "landing", "acceptance")
+    assert build.returncode == 0, build.output[-3000:]
+    return build
+
+
+def test_wres_return_matches(acceptance_build):
+    problems = compare(
+        "wres_return",
+        read(KIT / "expected" / "wres_return.csv"),
+        acceptance_build.csv_rows("returns/wres_return.csv"),
+        ["organisation_code", "wres_year", "indicator", "breakdown", "ethnic_group"],
+        {"numerator": "count", "denominator": "count", "value": "decimal"},
+    )
+    assert not problems, "\n".join(problems[:50])
+
+
+def test_wres_headline_matches(acceptance_build):
+    problems = compare(
+        "wres_headline",
+        read(KIT / "expected" / "wres_headline.csv"),
+        acceptance_build.csv_rows("returns/wres_headline.csv"),
+        ["organisation_code", "wres_year", "indicator", "breakdown", "measure"],
+        {"value": "decimal", "ci_lower": "decimal", "ci_upper": "decimal",
+         "assessment": "text", "four_fifths_band": "text"},
+    )
+    assert not problems, "\n".join(problems[:50])
+
+
+def test_load_log_matches(acceptance_build):
+    problems = compare(
+        "load_log",
+        read(KIT / "expected" / "load_log.csv"),
+        acceptance_build.csv_rows("quality/load_log.csv"),
+        ["source", "file_name"],
+        {"rows_read": "count", "rows_loaded": "count", "rows_quarantined": "count"},
+    )
+    assert not problems, "\n".join(problems[:50])
