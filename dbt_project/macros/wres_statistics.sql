@@ -39,6 +39,7 @@
 {% macro four_fifths_band(a, n1, b, n2) -%}
     {#- Decided on the exact counts, not on a rounded likelihood; empty when the likelihood is. -#}
     case
+        when {{ a }} is null or {{ n1 }} is null or {{ b }} is null or {{ n2 }} is null then null
         when {{ n1 }} = 0 or {{ n2 }} = 0 or {{ b }} = 0 then null
         when 5 * {{ a }}::bigint * {{ n2 }} < 4 * {{ b }}::bigint * {{ n1 }} then 'below 0.80'
         when 4 * {{ a }}::bigint * {{ n2 }} > 5 * {{ b }}::bigint * {{ n1 }} then 'above 1.25'
@@ -59,9 +60,9 @@
 {%- endmacro %}
 
 {% macro newcombe_bound(x1, n1, x2, n2, direction) -%}
-    {#- p1 = x1 / n1 (BME), p2 = x2 / n2 (White); null when either base is 0. -#}
+    {#- p1 = x1 / n1 (BME), p2 = x2 / n2 (White); null when either base is 0 (or a count is null). -#}
     case
-        when {{ n1 }} = 0 or {{ n2 }} = 0 then null
+        when {{ n1 }} = 0 or {{ n2 }} = 0 or {{ x1 }} is null or {{ x2 }} is null then null
         {% if direction == 'lower' -%}
         else 100 * (
             ({{ x1 }} * 1.0 / {{ n1 }}) - ({{ x2 }} * 1.0 / {{ n2 }})

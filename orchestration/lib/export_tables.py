@@ -46,6 +46,34 @@ WRES_HEADLINE = ExportTable(
     description="The headline measure of every indicator and breakdown, with intervals and assessments.",
 )
 
+PUBLICATION_RETURN = ExportTable(
+    name="wres_return",
+    folder="publication",
+    relation="marts.rpt_publication_wres_return",
+    columns=WRES_RETURN.columns + ("suppressed",),
+    order_by=WRES_RETURN.order_by,
+    description="The WRES return with disclosure control: safe to publish.",
+)
+
+PUBLICATION_HEADLINE = ExportTable(
+    name="wres_headline",
+    folder="publication",
+    relation="marts.rpt_publication_wres_headline",
+    columns=WRES_HEADLINE.columns + ("suppressed",),
+    order_by=WRES_HEADLINE.order_by,
+    description="The headline measures with disclosure control: safe to publish.",
+)
+
+WRES_TREND = ExportTable(
+    name="wres_trend",
+    folder="trends",
+    relation="marts.rpt_wres_trend",
+    columns=("organisation_code", "indicator", "breakdown", "measure", "wres_year", "value",
+             "change_from_previous", "change_from_first", "direction"),
+    order_by=("organisation_code", "indicator", "breakdown", "measure", "wres_year"),
+    description="Every headline measure by year, with the change from the previous and first year and its direction.",
+)
+
 LOAD_LOG = ExportTable(
     name="load_log",
     folder="quality",

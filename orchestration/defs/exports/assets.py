@@ -5,7 +5,16 @@ from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.ingest.assets import raw_key
 from orchestration.lib.contract import SOURCES
-from orchestration.lib.export_tables import LOAD_LOG, QUARANTINE, WRES_HEADLINE, WRES_RETURN, ExportTable
+from orchestration.lib.export_tables import (
+    LOAD_LOG,
+    PUBLICATION_HEADLINE,
+    PUBLICATION_RETURN,
+    QUARANTINE,
+    WRES_HEADLINE,
+    WRES_RETURN,
+    WRES_TREND,
+    ExportTable,
+)
 from orchestration.lib.publish import remove_stale_temporaries, write_csv, write_parquet
 from orchestration.settings import load_settings
 
@@ -26,8 +35,17 @@ def write_export(con, table: ExportTable, exports_dir) -> dict[str, object]:
     }
 
 
+def export_key(table: ExportTable) -> AssetKey:
+    return AssetKey(["exports", table.folder, table.name])
+
+
+def mart_key(relation: str) -> AssetKey:
+    """The dbt asset of a warehouse relation `schema.table` (dagster-dbt keys are schema/name)."""
+    return AssetKey(relation.split("."))
+
+
 def build_export_asset(table: ExportTable, deps: list[AssetKey]) -> AssetsDefinition:
-    @asset(key=AssetKey(["exports", table.name]), deps=deps, group_name=GROUP, description=table.description,
+    @asset(key=export_key(table), deps=deps, group_name=GROUP, description=table.description,
            kinds={"csv", "parquet"} if "parquet" in table.formats else {"csv"})
     def _export(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
         settings = load_settings()
@@ -40,9 +58,9 @@ def build_export_asset(table: ExportTable, deps: list[AssetKey]) -> AssetsDefini
 
 def export_assets() -> list[AssetsDefinition]:
     all_raw = [raw_key(source.name) for source in SOURCES]
+    from_marts = [WRES_RETURN, WRES_HEADLINE, PUBLICATION_RETURN, PUBLICATION_HEADLINE, WRES_TREND]
     return [
-        build_export_asset(WRES_RETURN, [AssetKey(["marts", "rpt_wres_return"])]),
-        build_export_asset(WRES_HEADLINE, [AssetKey(["marts", "rpt_wres_headline"])]),
+        *(build_export_asset(table, [mart_key(table.relation)]) for table in from_marts),
         build_export_asset(LOAD_LOG, all_raw),
         build_export_asset(QUARANTINE, all_raw),
     ]
