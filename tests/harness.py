@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+ACCEPTANCE_KIT = PROJECT_ROOT.parent / "shared" / "acceptance"
 WRES = Path(sys.executable).with_name("wres")
 RUN_DATE = "2026-11-22"  # a fixed "day of the run", so the future-date rule is reproducible
 

@@ -1,7 +1,7 @@
 {#- The arithmetic of spec/indicators.md. Nothing is rounded here. -#}
 
 {% macro pct(numerator, denominator) -%}
-    case when {{ denominator }} = 0 then null else 100.0 * {{ numerator }} / {{ denominator }} end
+    case when {{ denominator }} = 0 then null else 100.0 * ({{ numerator }}) / ({{ denominator }}) end
 {%- endmacro %}
 
 {% macro z95() -%}1.959964{%- endmacro %}

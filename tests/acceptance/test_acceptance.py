@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import PROJECT_ROOT
-
-KIT = PROJECT_ROOT.parent / "shared" / "acceptance"
+from tests.harness import ACCEPTANCE_KIT as KIT
 
 pytestmark = [
     pytest.mark.slow,
@@ -53,13 +51,6 @@ def compare(name: str, expected: list[dict], got: list[dict], keys: list[str], k
                 problems.append(f"{name}: {key} {column}: expected {row[column]!r}, got {index[key][column]!r}")
     problems += [f"{name}: extra row {key}" for key in index if key not in expected_keys]
     return problems
-
-
-@pytest.fixture(scope="module")
-def acceptance_build(build_landing):
-    build = build_landing(KIT / "landing", "acceptance")
-    assert build.returncode == 0, build.output[-3000:]
-    return build
 
 
 def test_wres_return_matches(acceptance_build):

@@ -1,9 +1,13 @@
-"""Export assets: each writes one table of `spec/outputs.md` from the warehouse, atomically."""
+"""Export assets: each writes one table of `spec/outputs.md` from the warehouse, atomically; two more write the
+return workbooks and the publication trend charts."""
+
+from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, asset
 from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.ingest.assets import raw_key
+from orchestration.lib.charts import NAMES_RELATION, write_trend_charts
 from orchestration.lib.contract import SOURCES
 from orchestration.lib.export_tables import (
     LOAD_LOG,
@@ -16,6 +20,7 @@ from orchestration.lib.export_tables import (
     ExportTable,
 )
 from orchestration.lib.publish import remove_stale_temporaries, write_csv, write_parquet
+from orchestration.lib.workbook import write_return_workbooks
 from orchestration.settings import load_settings
 
 GROUP = "exports"
@@ -56,6 +61,38 @@ def build_export_asset(table: ExportTable, deps: list[AssetKey]) -> AssetsDefini
     return _export
 
 
+def files_metadata(paths: list[Path]) -> dict[str, object]:
+    """The metadata of an asset that writes a set of files: how many, and their paths."""
+    return {"files": MetadataValue.int(len(paths)), "paths": MetadataValue.json([str(p) for p in paths])}
+
+
+def build_workbooks_asset(raw_deps: list[AssetKey]) -> AssetsDefinition:
+    @asset(key=AssetKey(["exports", "returns", "workbooks"]), group_name=GROUP, kinds={"excel"},
+           deps=[mart_key(WRES_RETURN.relation), mart_key(WRES_HEADLINE.relation),
+                 mart_key("marts.rpt_wres_organisation_years"), *raw_deps],
+           description="One Excel workbook per organisation and WRES year: the return as a person reads it "
+                       "(confidential: exact counts).")
+    def _workbooks(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
+        with duckdb.get_connection() as con:
+            written = write_return_workbooks(con, load_settings().exports_dir)
+        return MaterializeResult(metadata=files_metadata(written))
+
+    return _workbooks
+
+
+def build_charts_asset() -> AssetsDefinition:
+    @asset(key=AssetKey(["exports", "publication", "charts"]), group_name=GROUP, kinds={"png"},
+           deps=[mart_key(PUBLICATION_RETURN.relation), mart_key(PUBLICATION_HEADLINE.relation),
+                 mart_key(NAMES_RELATION)],
+           description="One trend chart per organisation for board papers, from the publication tables only.")
+    def _charts(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
+        with duckdb.get_connection() as con:
+            written = write_trend_charts(con, load_settings().exports_dir)
+        return MaterializeResult(metadata=files_metadata(written))
+
+    return _charts
+
+
 def export_assets() -> list[AssetsDefinition]:
     all_raw = [raw_key(source.name) for source in SOURCES]
     from_marts = [WRES_RETURN, WRES_HEADLINE, PUBLICATION_RETURN, PUBLICATION_HEADLINE, WRES_TREND]
@@ -63,4 +100,6 @@ def export_assets() -> list[AssetsDefinition]:
         *(build_export_asset(table, [mart_key(table.relation)]) for table in from_marts),
         build_export_asset(LOAD_LOG, all_raw),
         build_export_asset(QUARANTINE, all_raw),
+        build_workbooks_asset(all_raw),
+        build_charts_asset(),
     ]

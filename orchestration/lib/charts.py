@@ -1,0 +1,187 @@
+"""Trend charts for board papers: one PNG per organisation, `publication/charts/<code>_wres_trend.png`.
+
+Every figure plotted comes from the publication tables (disclosure-controlled, `PUBLICATION_RELATIONS`); the
+only other relation read is the organisation dimension (`NAMES_RELATION`), for the organisation's name in the
+title. A suppressed value is null there and is simply not drawn (a line breaks around it); a single year shows
+as points. The figure has two parts:
+
+- (a) the relative likelihoods of indicators 2, 3 (single year) and 4 by WRES year, against the shaded 0.80 to
+  1.25 band of the four-fifths rule and a line at 1 (equal likelihood);
+- (b) small multiples for indicators 5 to 8: the White and BME percentages by WRES year.
+
+Output is deterministic: a fixed size and dpi, the bundled DejaVu font, and no software or date metadata in the
+PNG. Figures are drawn with the Agg canvas directly (`matplotlib.figure.Figure`, not pyplot), so no display is
+needed and no figure stays registered in pyplot's global state after a chart is written.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections import defaultdict
+from pathlib import Path
+
+import duckdb
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from orchestration.lib.export_tables import PUBLICATION_HEADLINE, PUBLICATION_RETURN
+from orchestration.lib.publish import atomic_path, remove_stale_temporaries
+
+PUBLICATION_RELATIONS = (PUBLICATION_HEADLINE.relation, PUBLICATION_RETURN.relation)
+NAMES_RELATION = "marts.dim_organisations"
+CHARTS_FOLDER = "publication/charts"
+CHART_SUFFIX = "_wres_trend.png"
+NATIONAL_CODE = "ALL"  # rows totalling every organisation: not an organisation, no chart
+
+FIGURE_SIZE = (11.0, 11.0)  # inches
+DPI = 100
+PNG_METADATA = {"Software": None}
+
+LIKELIHOOD_SERIES = (  # (indicator, breakdown, legend label, colour)
+    (2, "all", "Indicator 2: appointed from shortlisting\n(White relative to BME)", "#005EB8"),
+    (3, "single_year", "Indicator 3: entering formal disciplinary\n(BME relative to White)", "#DA291C"),
+    (4, "all", "Indicator 4: non-mandatory training and CPD\n(White relative to BME)", "#007F3B"),
+)
+FOUR_FIFTHS_BAND = (0.80, 1.25)
+SURVEY_TITLES = {
+    5: "Indicator 5: harassment, bullying or abuse from patients, relatives or the public",
+    6: "Indicator 6: harassment, bullying or abuse from staff",
+    7: "Indicator 7: believe the organisation offers equal opportunities for career progression",
+    8: "Indicator 8: personally experienced discrimination from a manager or colleague",
+}
+GROUP_COLOURS = {"White": "#768692", "BME": "#330072"}
+
+Series = dict[int, float]  # WRES year -> value (suppressed years absent)
+
+
+def write_trend_charts(con: duckdb.DuckDBPyConnection, exports_dir: Path) -> list[Path]:
+    """Write every organisation's trend chart, remove charts of organisations no longer published, and return
+    the paths written (sorted)."""
+    folder = exports_dir / CHARTS_FOLDER
+    remove_stale_temporaries(folder)
+    names = dict(con.execute(f"select organisation_code, organisation_name from {NAMES_RELATION}").fetchall())
+    years = read_years(con)
+    likelihoods = read_likelihoods(con)
+    survey = read_survey(con)
+    written = [
+        write_chart(
+            folder / f"{code}{CHART_SUFFIX}", f"{names.get(code) or code} ({code})", organisation_years,
+            likelihoods.get(code, {}), survey.get(code, {}),
+        )
+        for code, organisation_years in sorted(years.items())
+    ]
+    for stale in folder.glob(f"*{CHART_SUFFIX}"):
+        if stale not in written:
+            stale.unlink()
+    return sorted(written)
+
+
+def read_years(con: duckdb.DuckDBPyConnection) -> dict[str, list[int]]:
+    """The WRES years each organisation is published for."""
+    years: dict[str, list[int]] = defaultdict(list)
+    for code, year in con.execute(
+        f"""select distinct organisation_code, wres_year from {PUBLICATION_HEADLINE.relation}
+            where organisation_code <> ? order by all""", [NATIONAL_CODE]
+    ).fetchall():
+        years[code].append(year)
+    return years
+
+
+def read_likelihoods(con: duckdb.DuckDBPyConnection) -> dict[str, dict[tuple[int, str], Series]]:
+    """Published relative likelihoods of indicators 2-4 per organisation, (indicator, breakdown) and year."""
+    series: dict[str, dict[tuple[int, str], Series]] = defaultdict(lambda: defaultdict(dict))
+    for code, indicator, breakdown, year, value in con.execute(
+        f"""select organisation_code, indicator, breakdown, wres_year, value
+            from {PUBLICATION_HEADLINE.relation}
+            where measure = 'relative_likelihood' and value is not null"""
+    ).fetchall():
+        series[code][(indicator, breakdown)][year] = value
+    return series
+
+
+def read_survey(con: duckdb.DuckDBPyConnection) -> dict[str, dict[tuple[int, str], Series]]:
+    """Published White and BME percentages of indicators 5-8 per organisation, (indicator, group) and year."""
+    series: dict[str, dict[tuple[int, str], Series]] = defaultdict(lambda: defaultdict(dict))
+    for code, indicator, group, year, value in con.execute(
+        f"""select organisation_code, indicator, ethnic_group, wres_year, value
+            from {PUBLICATION_RETURN.relation}
+            where indicator between 5 and 8 and ethnic_group in ('White', 'BME') and value is not null"""
+    ).fetchall():
+        series[code][(indicator, group)][year] = value
+    return series
+
+
+def plot_series(axes: Axes, years: list[int], series: Series, label: str, colour: str) -> None:
+    """Draw one series with markers over all the organisation's years; an absent year is a gap in the line."""
+    axes.plot(years, [series.get(year, math.nan) for year in years], marker="o", linewidth=2, color=colour,
+              label=label)
+
+
+def set_year_axis(axes: Axes, years: list[int]) -> None:
+    """Whole WRES years on the x axis, with half a year of margin so that a single year sits in the middle."""
+    axes.set_xticks(years)
+    axes.set_xlim(min(years) - 0.5, max(years) + 0.5)
+    axes.set_xlabel("WRES year")
+    axes.grid(axis="y", color="#E8EDEE")
+
+
+def mark_empty(axes: Axes) -> None:
+    """Say so in a panel with nothing publishable."""
+    axes.text(0.5, 0.5, "No publishable values", transform=axes.transAxes, ha="center", va="center",
+              color="#768692")
+
+
+def draw_likelihoods(axes: Axes, years: list[int], likelihoods: dict[tuple[int, str], Series]) -> None:
+    """Panel (a): relative likelihoods of indicators 2, 3 (single year) and 4 against the four-fifths band."""
+    low, high = FOUR_FIFTHS_BAND
+    axes.axhspan(low, high, color="#E8EDEE", label=f"{low:.2f} to {high:.2f}: within the four-fifths band")
+    axes.axhline(1.0, color="#231F20", linestyle="--", linewidth=1, label="1.00: equal likelihood")
+    plotted = [likelihoods.get((indicator, breakdown), {}) for indicator, breakdown, _, _ in LIKELIHOOD_SERIES]
+    for series, (_, _, label, colour) in zip(plotted, LIKELIHOOD_SERIES):
+        plot_series(axes, years, series, label, colour)
+    if not any(plotted):
+        mark_empty(axes)
+    highest = max([high, *(value for series in plotted for value in series.values())])
+    axes.set_ylim(0, highest * 1.15)
+    axes.set_title("(a) Relative likelihoods, indicators 2 to 4 (above 1: White staff more likely for 2 and 4, "
+                   "BME staff more likely for 3)", fontsize=10, loc="left")
+    axes.set_ylabel("Relative likelihood")
+    set_year_axis(axes, years)
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+
+
+def draw_survey(axes: Axes, years: list[int], indicator: int, survey: dict[tuple[int, str], Series]) -> None:
+    """One small multiple of panel (b): an indicator's White and BME percentages by year."""
+    plotted = [survey.get((indicator, group), {}) for group in GROUP_COLOURS]
+    for series, (group, colour) in zip(plotted, GROUP_COLOURS.items()):
+        plot_series(axes, years, series, group, colour)
+    if not any(plotted):
+        mark_empty(axes)
+    axes.set_ylim(0, 100)
+    axes.set_title(textwrap.fill(SURVEY_TITLES[indicator], 50), fontsize=9, loc="left")
+    axes.set_ylabel("% of staff")
+    set_year_axis(axes, years)
+
+
+def write_chart(target: Path, organisation: str, years: list[int], likelihoods: dict[tuple[int, str], Series],
+                survey: dict[tuple[int, str], Series]) -> Path:
+    """Draw one organisation's figure and write it atomically as a PNG; return its path."""
+    figure = Figure(figsize=FIGURE_SIZE, dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    figure.suptitle(f"{organisation}: Workforce Race Equality Standard trend\n"
+                    "published figures with disclosure control; suppressed values are not shown",
+                    fontsize=12)
+    top, bottom = figure.subfigures(2, 1, height_ratios=(1.1, 2))
+    draw_likelihoods(top.subplots(), years, likelihoods)
+    bottom.suptitle("(b) Staff survey, indicators 5 to 8: percentage of White and BME staff", fontsize=10,
+                    x=0.01, ha="left")
+    small_multiples = bottom.subplots(2, 2).ravel()
+    for axes, indicator in zip(small_multiples, SURVEY_TITLES):
+        draw_survey(axes, years, indicator, survey)
+    bottom.legend(*small_multiples[0].get_legend_handles_labels(), loc="outside upper right", ncols=2, fontsize=9,
+                  frameon=False)
+    with atomic_path(target) as temporary:
+        figure.savefig(temporary, format="png", dpi=DPI, metadata=PNG_METADATA)
+    return target
