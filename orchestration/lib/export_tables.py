@@ -16,10 +16,11 @@ class ExportTable:
     formats: tuple[str, ...] = ("csv", "parquet")
     description: str = ""
 
-    def query(self) -> str:
+    def query(self, where: str | None = None) -> str:
         columns = ", ".join(f'"{c}"' for c in self.columns)
         order = ", ".join(f'"{c}"' for c in self.order_by)
-        return f"select {columns} from {self.relation} order by {order}"
+        condition = f" where {where}" if where else ""
+        return f"select {columns} from {self.relation}{condition} order by {order}"
 
     def paths(self) -> list[str]:
         return [f"{self.folder}/{self.name}.{fmt}" for fmt in self.formats]
@@ -95,4 +96,14 @@ QUARANTINE = ExportTable(
     order_by=("source", "file_name", "line_number", "column"),
     formats=("csv",),
     description="One row per quarantined row, and one per rejected file (with an empty line_number).",
+)
+
+CHECKS = ExportTable(
+    name="checks",
+    folder="quality",
+    relation="quality.check_results",
+    columns=("check", "target", "severity", "status", "failing_rows", "message"),
+    order_by=("target", "check"),
+    formats=("csv",),
+    description="The result of every data-quality check of the last run (dbt tests and expectation suites alike).",
 )

@@ -1,8 +1,8 @@
 {#- The WRES return with disclosure control (spec outputs.md section 2), safe to publish:
     - a count from 1 to 7 is suppressed, any other count is rounded to the nearest 5 (seed disclosure_control);
     - the value is recomputed from the published counts, so that it reveals nothing the counts do not, and is
-      suppressed when either count is, or, for the survey indicators 5 to 8, when the group has fewer than 11
-      respondents;
+      suppressed when either count is, or, for the survey indicators 5 to 8, when the group has from 1 to 10
+      respondents (a group of none has no percentage to hide);
     - rows that total all organisations together (organisation_code ALL) are published as they are.
     `suppressed` is true on every row where disclosure control hid a count or the value. -#}
 
@@ -34,6 +34,7 @@ controlled as (
         {{ published_count('return_rows.numerator', 'disclosure_control') }} as controlled_numerator,
         {{ published_count('return_rows.denominator', 'disclosure_control') }} as controlled_denominator,
         return_rows.indicator between 5 and 8
+            and return_rows.denominator > 0
             and return_rows.denominator < disclosure_control.min_survey_respondents as is_small_survey_group
 
     from return_rows

@@ -3,11 +3,14 @@
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from dagster import AssetExecutionContext, Definitions
+from dagster import AssetExecutionContext, Definitions, Failure, MetadataValue
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.dbt.project import dbt_executable, ensure_manifest, wres_dbt_project
-from orchestration.settings import DBT_PROJECT_DIR, Settings
+from orchestration.lib.dbt_results import dbt_check_records
+from orchestration.lib.quality import record_checks, write_quality_reports
+from orchestration.settings import DBT_PROJECT_DIR, Settings, load_settings
 
 
 class WresDbtTranslator(DagsterDbtTranslator):
@@ -24,12 +27,24 @@ def build_dbt_definitions(settings: Settings) -> Definitions:
     project = wres_dbt_project()
 
     @dbt_assets(manifest=project.manifest_path, project=project, dagster_dbt_translator=WresDbtTranslator())
-    def wres_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+    def wres_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource) -> Iterator[Any]:
         """Seeds, staging, intermediate and mart models with their data tests, in one `dbt build`.
 
         dbt unit tests (hand-computed fixtures of the indicator rules) test the code, not the data: `make test`
-        runs them, a production build does not."""
-        yield from dbt.cli(["build", "--exclude", "test_type:unit"], context=context).stream()
+        runs them, a production build does not. Every data test's result is recorded with the run's checks
+        before the step fails on an error, so `quality/checks.csv` names it and the exports stay blocked."""
+        invocation = dbt.cli(["build", "--exclude", "test_type:unit"], context=context, raise_on_error=False)
+        yield from invocation.stream()
+        records = dbt_check_records(invocation.get_artifact("run_results.json"), invocation.manifest)
+        with duckdb.get_connection() as con:
+            record_checks(con, context.run_id, records)
+            write_quality_reports(con, load_settings().exports_dir, context.run_id)
+        if not invocation.is_successful():
+            failed = [f"{r.target}:{r.check}" for r in records if r.is_blocking_failure]
+            raise Failure(
+                description="dbt build failed: " + (", ".join(failed) or "see the dbt log"),
+                metadata={"failed_checks": MetadataValue.json(failed)},
+            )
 
     return Definitions(
         assets=[wres_dbt_models],

@@ -10,10 +10,8 @@ from orchestration.defs.ingest.assets import raw_key
 from orchestration.lib.charts import NAMES_RELATION, write_trend_charts
 from orchestration.lib.contract import SOURCES
 from orchestration.lib.export_tables import (
-    LOAD_LOG,
     PUBLICATION_HEADLINE,
     PUBLICATION_RETURN,
-    QUARANTINE,
     WRES_HEADLINE,
     WRES_RETURN,
     WRES_TREND,
@@ -98,8 +96,6 @@ def export_assets() -> list[AssetsDefinition]:
     from_marts = [WRES_RETURN, WRES_HEADLINE, PUBLICATION_RETURN, PUBLICATION_HEADLINE, WRES_TREND]
     return [
         *(build_export_asset(table, [mart_key(table.relation)]) for table in from_marts),
-        build_export_asset(LOAD_LOG, all_raw),
-        build_export_asset(QUARANTINE, all_raw),
         build_workbooks_asset(all_raw),
         build_charts_asset(),
     ]

@@ -1,12 +1,11 @@
 """One ingest asset per source of `spec/sources.md`: read the landing folder, validate, quarantine, log.
 
-The work is done by `orchestration.lib.loader.load_source`; these assets only wire it to Dagster and turn its
-outcome into metadata and asset checks.
+The work is done by `orchestration.lib.loader.load_source`; these assets only wire it to Dagster, turn its
+outcome into metadata and asset checks, and rewrite the quality reports (load log, quarantine, checks), so
+that a rejected file is visible in `quality/quarantine.csv` whatever happens later in the run.
 """
 
 from dagster import (
-    AssetCheckResult,
-    AssetCheckSeverity,
     AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
@@ -18,8 +17,10 @@ from dagster import (
 )
 from dagster_duckdb import DuckDBResource
 
+from orchestration.defs.checks.results import asset_check_result
 from orchestration.lib.contract import SOURCES, Source
 from orchestration.lib.loader import SourceLoad, load_source
+from orchestration.lib.quality import CheckRecord, record_checks, write_quality_reports
 from orchestration.settings import SEEDS_DIR, load_settings
 
 GROUP = "ingest"
@@ -57,24 +58,29 @@ def ingest_metadata(load: SourceLoad) -> dict[str, object]:
     }
 
 
-def ingest_checks(load: SourceLoad) -> list[AssetCheckResult]:
-    """Rejected files fail the run's checks (the error names file and column); every file must reconcile."""
+def ingest_check_records(load: SourceLoad) -> list[CheckRecord]:
+    """Rejected files fail (the error names file and column); every file must reconcile."""
+    target = raw_key(load.source).to_user_string()
     unbalanced = [
         f["file_name"] for f in load.files if f["rows_read"] != f["rows_loaded"] + f["rows_quarantined"]
     ]
     return [
-        AssetCheckResult(
-            check_name="no_rejected_files",
-            passed=not load.rejected,
-            severity=AssetCheckSeverity.ERROR,
-            metadata={"rejected": MetadataValue.json(load.rejected)},
-            description="; ".join(load.rejected) or "every landing file was accepted",
+        CheckRecord(
+            check="no_rejected_files",
+            target=target,
+            severity="error",
+            status="fail" if load.rejected else "pass",
+            failing_rows=len(load.rejected),
+            message="; ".join(load.rejected) or "every landing file was accepted",
         ),
-        AssetCheckResult(
-            check_name="rows_reconcile",
-            passed=not unbalanced,
-            severity=AssetCheckSeverity.ERROR,
-            metadata={"files_not_reconciling": MetadataValue.json(unbalanced)},
+        CheckRecord(
+            check="rows_reconcile",
+            target=target,
+            severity="error",
+            status="fail" if unbalanced else "pass",
+            failing_rows=len(unbalanced),
+            message=("files where rows read <> loaded + quarantined: " + ", ".join(unbalanced)) if unbalanced
+            else "rows read = rows loaded + rows quarantined for every file",
         ),
     ]
 
@@ -97,13 +103,16 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
         settings = load_settings()
         with duckdb.get_connection() as con:
             load = load_source(con, source, settings.landing_dir, SEEDS_DIR, settings.run_date)
+            records = ingest_check_records(load)
+            record_checks(con, context.run_id, records)
+            reports = write_quality_reports(con, settings.exports_dir, context.run_id)
         for message in load.rejected:
             context.log.error(f"rejected landing file {source.name}/{message}")
-        metadata = ingest_metadata(load)
-        checks = ingest_checks(load)
+        metadata = {**ingest_metadata(load), "quality_reports": MetadataValue.json([str(p) for p in reports])}
         for table in tables_written(source):
             yield MaterializeResult(asset_key=raw_key(table), metadata=metadata if table == source.name else {})
-        yield from checks
+        for record in records:
+            yield asset_check_result(record, record.check, primary)
 
     return _ingest
 
