@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from orchestration.lib.quality import CheckRecord
@@ -22,14 +22,24 @@ def tested_relation(test: Mapping[str, Any], manifest: Mapping[str, Any]) -> str
         else f"{node['schema']}/{node['name']}"
 
 
-def dbt_check_records(run_results: Mapping[str, Any], manifest: Mapping[str, Any]) -> list[CheckRecord]:
-    """One record per data test that dbt ran (unit tests are not data checks and are not recorded)."""
+def dbt_check_records(
+    run_results: Mapping[str, Any],
+    manifest: Mapping[str, Any],
+    describe_failures: Callable[[str], str] | None = None,
+) -> list[CheckRecord]:
+    """One record per data test that dbt ran (unit tests are not data checks and are not recorded).
+
+    For a failing test whose failures dbt stored (`store_failures`), `describe_failures(relation)` names the
+    failing rows in the message (e.g. the organisation-years a coverage check found without a survey)."""
     records = []
     for result in run_results.get("results", []):
         test = manifest.get("nodes", {}).get(result["unique_id"])
         if not test or test["resource_type"] != "test":
             continue
         severity = "warn" if result["status"] == "warn" else str(test["config"].get("severity", "error")).lower()
+        message = result.get("message") or ""
+        if describe_failures and result["status"] in ("fail", "warn") and result.get("relation_name"):
+            message = f"{message}: {describe_failures(result['relation_name'])}"
         records.append(
             CheckRecord(
                 check=test["name"],
@@ -37,7 +47,7 @@ def dbt_check_records(run_results: Mapping[str, Any], manifest: Mapping[str, Any
                 severity=severity,
                 status=_STATUS.get(result["status"], "error"),
                 failing_rows=result.get("failures"),
-                message=result.get("message") or "",
+                message=message,
             )
         )
     return records

@@ -98,3 +98,13 @@ def write_quality_reports(con: duckdb.DuckDBPyConnection, exports_dir: Path, run
     checks_target = exports_dir / CHECKS.folder / f"{CHECKS.name}.csv"
     write_csv(con, CHECKS.query(where=f"run_id = {_sql_literal(run_id)}"), checks_target)
     return written + [checks_target]
+
+
+def describe_failing_rows(con: duckdb.DuckDBPyConnection, relation: str, limit: int = 10) -> str:
+    """The first failing rows a test stored, named by their organisation and year where they have them."""
+    cursor = con.execute(f"select * from {relation} limit {limit + 1}")
+    columns = [d[0] for d in cursor.description]
+    rows = cursor.fetchall()
+    keys = [c for c in ("organisation_code", "wres_year") if c in columns] or columns[:3]
+    named = ["; ".join(f"{k}={row[columns.index(k)]}" for k in keys) for row in rows[:limit]]
+    return " | ".join(named) + (" | ..." if len(rows) > limit else "")

@@ -9,7 +9,7 @@ from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.dbt.project import dbt_executable, ensure_manifest, wres_dbt_project
 from orchestration.lib.dbt_results import dbt_check_records
-from orchestration.lib.quality import record_checks, write_quality_reports
+from orchestration.lib.quality import describe_failing_rows, record_checks, write_quality_reports
 from orchestration.settings import DBT_PROJECT_DIR, Settings, load_settings
 
 
@@ -35,8 +35,12 @@ def build_dbt_definitions(settings: Settings) -> Definitions:
         before the step fails on an error, so `quality/checks.csv` names it and the exports stay blocked."""
         invocation = dbt.cli(["build", "--exclude", "test_type:unit"], context=context, raise_on_error=False)
         yield from invocation.stream()
-        records = dbt_check_records(invocation.get_artifact("run_results.json"), invocation.manifest)
         with duckdb.get_connection() as con:
+            records = dbt_check_records(
+                invocation.get_artifact("run_results.json"),
+                invocation.manifest,
+                describe_failures=lambda relation: describe_failing_rows(con, relation),
+            )
             record_checks(con, context.run_id, records)
             write_quality_reports(con, load_settings().exports_dir, context.run_id)
         if not invocation.is_successful():
