@@ -10,6 +10,7 @@ Settings are environment variables with defaults inside the repository (all giti
 | WRES_RUN_DATE       | today                      | "the day of the run" of the file rules (YYYY-MM-DD) |
 | WRES_THREADS        | number of CPUs             | DuckDB and dbt threads                       |
 | DAGSTER_HOME        | .dagster_home              | Dagster's instance folder (run history)      |
+| WRES_PSEUDONYMISATION_KEY | a development key    | the secret of the keyed hash (HMAC-SHA256) that replaces staff identifiers |
 
 The same `WRES_WAREHOUSE` value drives Dagster's DuckDB resource and dbt's profile: `dbt_env()` passes it
 to every dbt invocation, and `dbt_project/profiles.yml` reads it with `env_var('WRES_WAREHOUSE')`.
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEVELOPMENT_KEY = "wres-development-key-not-for-real-data"
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 
@@ -40,6 +42,11 @@ class Settings:
     run_date_override: dt.date | None
     threads: int
     dagster_home: Path
+    pseudonymisation_key: str
+
+    @property
+    def uses_development_key(self) -> bool:
+        return self.pseudonymisation_key == DEVELOPMENT_KEY
 
     @property
     def run_date(self) -> dt.date:
@@ -81,4 +88,5 @@ def load_settings() -> Settings:
         run_date_override=dt.date.fromisoformat(run_date_text) if run_date_text else None,
         threads=int(threads_text) if threads_text else (os.cpu_count() or 2),
         dagster_home=_path("DAGSTER_HOME", PROJECT_ROOT / ".dagster_home"),
+        pseudonymisation_key=os.environ.get("WRES_PSEUDONYMISATION_KEY", "") or DEVELOPMENT_KEY,
     )

@@ -6,10 +6,16 @@ from orchestration.settings import Settings
 
 
 def run_build(settings: Settings) -> int:
+    import sys
+
     from dagster import DagsterInstance
+
+    from orchestration.defs.ingest.assets import DEVELOPMENT_KEY_WARNING
 
     from orchestration.definitions import BUILD_JOB, build_definitions
 
+    if settings.uses_development_key:
+        print(f"WARNING: {DEVELOPMENT_KEY_WARNING}", file=sys.stderr)
     defs = build_definitions(settings)
     job = defs.resolve_job_def(BUILD_JOB)
     with DagsterInstance.get() as instance:

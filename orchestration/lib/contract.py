@@ -51,6 +51,7 @@ class Source:
     identifier: str  # the column a duplicate-key quarantine entry names
     rules: tuple[RowRule, ...] = ()
     has_questions: bool = False  # staff_survey: q... columns kept as answers
+    personal_identifiers: tuple[str, ...] = ()  # replaced by a keyed hash outside the raw schema
     description: str = ""
 
     @property
@@ -107,6 +108,7 @@ STAFF_IN_POST = Source(
     ),
     key=("organisation_code", "snapshot_date", "assignment_number"),
     identifier="assignment_number",
+    personal_identifiers=("employee_number", "assignment_number"),
     rules=(
         RowRule("snapshot_date", "snapshot_date > :run_date", "snapshot_date is after the day of the run"),
         RowRule("fte", "fte is not null and not (fte > 0 and fte <= 1.5)", "fte must be above 0 and at most 1.5"),
@@ -138,6 +140,7 @@ RECRUITMENT = Source(
     ),
     key=("organisation_code", "application_id"),
     identifier="application_id",
+    personal_identifiers=("application_id", "applicant_id"),
     rules=(
         RowRule("appointed", "appointed and not shortlisted", "appointed = Y but shortlisted = N"),
         RowRule(
@@ -163,6 +166,7 @@ EMPLOYEE_RELATIONS = Source(
     ),
     key=("organisation_code", "case_id"),
     identifier="case_id",
+    personal_identifiers=("case_id", "employee_number"),
 )
 
 TRAINING = Source(
@@ -179,6 +183,7 @@ TRAINING = Source(
     ),
     key=("organisation_code", "record_id"),
     identifier="record_id",
+    personal_identifiers=("employee_number",),
 )
 
 STAFF_SURVEY = Source(
@@ -195,6 +200,7 @@ STAFF_SURVEY = Source(
     ),
     key=("organisation_code", "survey_year", "respondent_id"),
     identifier="respondent_id",
+    personal_identifiers=("respondent_id",),
     has_questions=True,
 )
 
@@ -215,6 +221,7 @@ BOARD = Source(
     ),
     key=("organisation_code", "member_id", "start_date"),
     identifier="member_id",
+    personal_identifiers=("member_id",),
     rules=(RowRule("end_date", "end_date < start_date", "end_date is before start_date"),),
 )
 

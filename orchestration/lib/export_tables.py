@@ -1,5 +1,9 @@
 """The exported tables of `spec/outputs.md`: which warehouse relation each comes from, its exact columns,
-order and formats. Export assets are built from this list; nothing else names an export's columns."""
+order and formats. Export assets are built from this list; nothing else names an export's columns.
+
+Text that came from a source file (an organisation code, a file name, a header) and starts with `=`, `+`, `-`
+or `@` is written with a leading apostrophe, so that a spreadsheet opening the CSV shows it as text instead of
+running it as a formula (formula injection). Numbers are never touched: a negative gap stays a number."""
 
 from __future__ import annotations
 
@@ -15,15 +19,26 @@ class ExportTable:
     order_by: tuple[str, ...]
     formats: tuple[str, ...] = ("csv", "parquet")
     description: str = ""
+    source_text: tuple[str, ...] = ()  # text columns whose values came from source files
 
     def query(self, where: str | None = None) -> str:
-        columns = ", ".join(f'"{c}"' for c in self.columns)
+        columns = ", ".join(neutralised(c) if c in self.source_text else f'"{c}"' for c in self.columns)
         order = ", ".join(f'"{c}"' for c in self.order_by)
         condition = f" where {where}" if where else ""
         return f"select {columns} from {self.relation}{condition} order by {order}"
 
     def paths(self) -> list[str]:
         return [f"{self.folder}/{self.name}.{fmt}" for fmt in self.formats]
+
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@")
+
+
+def neutralised(column: str) -> str:
+    """SQL that prefixes an apostrophe to a text value a spreadsheet would read as a formula."""
+    triggers = ", ".join(f"'{t}'" for t in FORMULA_TRIGGERS)
+    return (f'case when left("{column}", 1) in ({triggers}) then \'\'\'\' || "{column}" '
+            f'else "{column}" end as "{column}"')
 
 
 RETURN_KEYS = ("organisation_code", "wres_year", "indicator", "breakdown")
@@ -35,6 +50,7 @@ WRES_RETURN = ExportTable(
     columns=RETURN_KEYS + ("ethnic_group", "numerator", "denominator", "value"),
     order_by=RETURN_KEYS + ("ethnic_group",),
     description="The machine-readable WRES return (confidential: exact counts).",
+    source_text=("organisation_code",),
 )
 
 WRES_HEADLINE = ExportTable(
@@ -45,6 +61,7 @@ WRES_HEADLINE = ExportTable(
     + ("measure", "value", "ci_lower", "ci_upper", "assessment", "four_fifths_band", "previous_value"),
     order_by=RETURN_KEYS + ("measure",),
     description="The headline measure of every indicator and breakdown, with intervals and assessments.",
+    source_text=("organisation_code",),
 )
 
 PUBLICATION_RETURN = ExportTable(
@@ -54,6 +71,7 @@ PUBLICATION_RETURN = ExportTable(
     columns=WRES_RETURN.columns + ("suppressed",),
     order_by=WRES_RETURN.order_by,
     description="The WRES return with disclosure control: safe to publish.",
+    source_text=("organisation_code",),
 )
 
 PUBLICATION_HEADLINE = ExportTable(
@@ -63,6 +81,7 @@ PUBLICATION_HEADLINE = ExportTable(
     columns=WRES_HEADLINE.columns + ("suppressed",),
     order_by=WRES_HEADLINE.order_by,
     description="The headline measures with disclosure control: safe to publish.",
+    source_text=("organisation_code",),
 )
 
 WRES_TREND = ExportTable(
@@ -73,6 +92,7 @@ WRES_TREND = ExportTable(
              "change_from_previous", "change_from_first", "direction"),
     order_by=("organisation_code", "indicator", "breakdown", "measure", "wres_year"),
     description="Every headline measure by year, with the change from the previous and first year and its direction.",
+    source_text=("organisation_code",),
 )
 
 LOAD_LOG = ExportTable(
@@ -86,6 +106,7 @@ LOAD_LOG = ExportTable(
     order_by=("source", "file_name", "loaded_at", "content_sha256"),
     formats=("csv",),
     description="One row per landing file version read, a rejected file too.",
+    source_text=("file_name", "extra_columns"),
 )
 
 QUARANTINE = ExportTable(
@@ -96,6 +117,7 @@ QUARANTINE = ExportTable(
     order_by=("source", "file_name", "line_number", "column"),
     formats=("csv",),
     description="One row per quarantined row, and one per rejected file (with an empty line_number).",
+    source_text=("file_name", "column", "reason"),
 )
 
 CHECKS = ExportTable(
@@ -106,4 +128,5 @@ CHECKS = ExportTable(
     order_by=("target", "check"),
     formats=("csv",),
     description="The result of every data-quality check of the last run (dbt tests and expectation suites alike).",
+    source_text=("message",),
 )

@@ -3,6 +3,10 @@
 Every file is written to a temporary name in its own folder and renamed over the target (`os.replace`, atomic
 on POSIX and Windows within one file system). A run killed mid-write leaves the previous file in place and at
 worst a `.tmp-*` file, which the next run's writer removes.
+
+Outputs hold special-category data (the returns carry exact counts), so where the platform has POSIX
+permissions every file is made readable by its owner and the owner's group only (0640) and every folder this
+module creates 0750.
 """
 
 from __future__ import annotations
@@ -16,17 +20,30 @@ from pathlib import Path
 import duckdb
 
 TEMP_PREFIX = ".tmp-"
+FILE_MODE = 0o640
+FOLDER_MODE = 0o750
+
+
+def make_folder(folder: Path) -> None:
+    """Create `folder` (and its parents) with owner-and-group permissions where the platform has them."""
+    missing = [p for p in [folder, *folder.parents] if not p.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    if os.name == "posix":
+        for created in missing:
+            os.chmod(created, FOLDER_MODE)
 
 
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside `target`; on success rename it over `target`, on failure delete it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(target.parent)
     temporary = target.with_name(f"{TEMP_PREFIX}{uuid.uuid4().hex[:8]}-{target.name}")
     try:
         yield temporary
         with open(temporary, "rb") as written:
             os.fsync(written.fileno())
+        if os.name == "posix":
+            os.chmod(temporary, FILE_MODE)
         os.replace(temporary, target)
     finally:
         if temporary.exists():

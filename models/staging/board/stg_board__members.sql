@@ -6,11 +6,17 @@ source as (
 
 ),
 
+pseudonyms as (
+
+    select * from {{ source('board', 'board_pseudonyms') }}
+
+),
+
 renamed as (
 
     select
         organisation_code,
-        member_id,
+        {{ pseudonym('member_id', 'pseudonyms') }} as member_id,
         role_title,
         member_type,
         voting as is_voting,

@@ -6,12 +6,18 @@ source as (
 
 ),
 
+pseudonyms as (
+
+    select * from {{ source('employee_relations', 'employee_relations_pseudonyms') }}
+
+),
+
 renamed as (
 
     select
         organisation_code,
-        case_id,
-        employee_number,
+        {{ pseudonym('case_id', 'pseudonyms') }} as case_id,
+        {{ pseudonym('employee_number', 'pseudonyms') }} as employee_number,
         case_type,
         formal_start_date,
         informal_start_date,

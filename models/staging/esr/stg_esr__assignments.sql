@@ -6,13 +6,33 @@ source as (
 
 ),
 
+pseudonyms as (
+
+    select * from {{ source('esr', 'staff_in_post_pseudonyms') }}
+
+),
+
+ordered as (
+
+    {#- The last tie-break of the workforce population needs the raw assignment numbers' text order. #}
+    select
+        *,
+        row_number() over (
+            partition by organisation_code, snapshot_date, employee_number order by assignment_number
+        ) as assignment_order
+
+    from source
+
+),
+
 renamed as (
 
     select
         organisation_code,
         snapshot_date,
-        employee_number,
-        assignment_number,
+        {{ pseudonym('employee_number', 'pseudonyms') }} as employee_number,
+        {{ pseudonym('assignment_number', 'pseudonyms') }} as assignment_number,
+        assignment_order,
         coalesce(primary_assignment, false) as is_primary_assignment,
         assignment_category,
         staff_group,
@@ -31,7 +51,7 @@ renamed as (
         _file_name as source_file_name,
         _line_number as source_line_number
 
-    from source
+    from ordered
 
 ),
 

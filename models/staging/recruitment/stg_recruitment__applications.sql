@@ -6,13 +6,19 @@ source as (
 
 ),
 
+pseudonyms as (
+
+    select * from {{ source('recruitment', 'recruitment_pseudonyms') }}
+
+),
+
 renamed as (
 
     select
         organisation_code,
-        application_id,
+        {{ pseudonym('application_id', 'pseudonyms') }} as application_id,
         vacancy_id,
-        applicant_id,
+        {{ pseudonym('applicant_id', 'pseudonyms') }} as applicant_id,
         ethnic_origin,
         {{ ethnic_category_code('ethnic_origin') }} as ethnic_category_code,
         disability,

@@ -6,12 +6,18 @@ source as (
 
 ),
 
+pseudonyms as (
+
+    select * from {{ source('staff_survey', 'staff_survey_pseudonyms') }}
+
+),
+
 renamed as (
 
     select
         organisation_code,
         survey_year,
-        respondent_id,
+        {{ pseudonym('respondent_id', 'pseudonyms') }} as respondent_id,
         ethnic_origin,
         {{ ethnic_category_code('ethnic_origin') }} as ethnic_category_code,
         disability,

@@ -6,12 +6,18 @@ source as (
 
 ),
 
+pseudonyms as (
+
+    select * from {{ source('training', 'training_pseudonyms') }}
+
+),
+
 renamed as (
 
     select
         organisation_code,
         record_id,
-        employee_number,
+        {{ pseudonym('employee_number', 'pseudonyms') }} as employee_number,
         course_code,
         course_name,
         category,

@@ -20,10 +20,15 @@ from dagster_duckdb import DuckDBResource
 from orchestration.defs.checks.results import asset_check_result
 from orchestration.lib.contract import SOURCES, Source
 from orchestration.lib.loader import SourceLoad, load_source
+from orchestration.lib.pseudonymise import update_pseudonyms
 from orchestration.lib.quality import CheckRecord, record_checks, write_quality_reports
 from orchestration.settings import SEEDS_DIR, load_settings
 
 GROUP = "ingest"
+DEVELOPMENT_KEY_WARNING = (
+    "WRES_PSEUDONYMISATION_KEY is not set: staff identifiers are pseudonymised with the public development key, "
+    "which protects nothing. Set a secret key (and keep it) before loading real data."
+)
 
 
 def raw_key(table: str) -> AssetKey:
@@ -31,7 +36,13 @@ def raw_key(table: str) -> AssetKey:
 
 
 def tables_written(source: Source) -> list[str]:
-    return [source.name, f"{source.name}_answers"] if source.has_questions else [source.name]
+    """The raw tables an ingest asset writes: the source's rows, the survey answers, the pseudonym mapping."""
+    tables = [source.name]
+    if source.has_questions:
+        tables.append(f"{source.name}_answers")
+    if source.personal_identifiers:
+        tables.append(f"{source.name}_pseudonyms")
+    return tables
 
 
 def files_table(load: SourceLoad) -> str:
@@ -103,12 +114,19 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
         settings = load_settings()
         with duckdb.get_connection() as con:
             load = load_source(con, source, settings.landing_dir, SEEDS_DIR, settings.run_date)
+            new_pseudonyms = update_pseudonyms(con, source, settings.pseudonymisation_key)
             records = ingest_check_records(load)
             record_checks(con, context.run_id, records)
             reports = write_quality_reports(con, settings.exports_dir, context.run_id)
         for message in load.rejected:
             context.log.error(f"rejected landing file {source.name}/{message}")
-        metadata = {**ingest_metadata(load), "quality_reports": MetadataValue.json([str(p) for p in reports])}
+        if source.personal_identifiers and settings.uses_development_key:
+            context.log.warning(DEVELOPMENT_KEY_WARNING)
+        metadata = {
+            **ingest_metadata(load),
+            "new_pseudonyms": MetadataValue.int(new_pseudonyms),
+            "quality_reports": MetadataValue.json([str(p) for p in reports]),
+        }
         for table in tables_written(source):
             yield MaterializeResult(asset_key=raw_key(table), metadata=metadata if table == source.name else {})
         for record in records:
