@@ -4,9 +4,13 @@ Everything here works on whole files with C-speed byte operations (hashing, deco
 never row by row: parsing and validation happen in DuckDB (`orchestration.lib.loader`).
 
 The normalised copy that DuckDB reads is UTF-8 without a byte-order mark, with `\\n` line ends, and with every
-empty line outside a quoted field replaced by `BLANK_LINE_MARKER`. DuckDB's CSV reader skips empty lines,
-which would shift the line numbers of everything after them; a marker line instead surfaces as a rejected
-one-field record at its own line number, which the loader recognises and does not count as a row.
+empty line replaced by a marker line (`blank_line`: `BLANK_LINE_MARKER` followed by as many commas as make the
+header's number of fields). DuckDB's CSV reader skips empty lines, which would shift the line numbers of
+everything after them; a marker line instead is read as a record at its own line number, which the loader
+recognises and does not count as a row (a full record, not a rejected one: rejects are slow in DuckDB). Empty
+lines inside a quoted field are marked too (telling them apart would take a CSV parser: a quote inside an
+unquoted field, as in `5" screen`, opens nothing); there the marker line is text of the field, and the loader
+removes it from every value it keeps, which restores the empty line.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import codecs
 import csv
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,32 +92,20 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252", errors="wres_c1"), "windows-1252"
 
 
-def _empty_line_starts(data: bytes):
-    """Index of every empty line (its own terminating newline) in LF-terminated data."""
-    if data.startswith(b"\n"):
-        yield 0
-    found = data.find(b"\n\n")
-    while found != -1:
-        yield found + 1
-        found = data.find(b"\n\n", found + 1)
+def blank_line(n_fields: int) -> bytes:
+    """The marker line that replaces an empty line in a file whose header has `n_fields` fields."""
+    return BLANK_LINE_MARKER + b"," * (max(n_fields, 1) - 1)
 
 
-def _mark_empty_lines(data: bytes) -> bytes:
-    """Replace each empty line that lies outside a quoted field by the marker (see the module docstring)."""
-    out: list[bytes] = []
-    copied_to = 0
-    counted_to = 0
-    quotes = 0
-    for position in _empty_line_starts(data):
-        quotes += data.count(b'"', counted_to, position)
-        counted_to = position
-        if quotes % 2 == 0:  # outside a quoted field
-            out += [data[copied_to:position], BLANK_LINE_MARKER]
-            copied_to = position
-    if not out:
+def _mark_empty_lines(data: bytes, n_fields: int) -> bytes:
+    """Replace every empty line of LF-terminated data by the marker line (see the module docstring)."""
+    if b"\n\n" not in data and not data.startswith(b"\n"):
         return data
-    out.append(data[copied_to:])
-    return b"".join(out)
+    marked_line = b"\n" + blank_line(n_fields) + b"\n"
+    # A leading newline lets an empty first line be found like the others; two passes, because `replace` does
+    # not see the second of two overlapping "\n\n" (a run of empty lines).
+    marked = (b"\n" + data).replace(b"\n\n", marked_line).replace(b"\n\n", marked_line)
+    return marked[1:]
 
 
 @dataclass(frozen=True)
@@ -131,15 +124,20 @@ def _unclosed_quote_line(text: str) -> int | None:
     return text.count("\n", 0, last_opening) + 1
 
 
+_LEADING_BLANK_LINES = re.compile(r'(?:[ \t,"]*(?:\n|\Z))*')
+
+
 def normalise(data: bytes) -> NormalisedFile:
     text, encoding = decode(data)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    header_text = text.lstrip("\n").split("\n", 1)[0] if text.strip() else ""
+    # The header is the first non-blank record: blank records before it (empty lines, spaces, commas) are skipped.
+    leading_blank = _LEADING_BLANK_LINES.match(text).end()
+    header_text = text[leading_blank:].split("\n", 1)[0]
     header = next(csv.reader(io.StringIO(header_text)), []) if header_text else []
     out = text.encode("utf-8")
     return NormalisedFile(
-        data=_mark_empty_lines(out),
+        data=_mark_empty_lines(out, len(header)),
         encoding=encoding,
         header=header,
         unbalanced_quote_line=_unclosed_quote_line(text),

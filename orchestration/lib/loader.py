@@ -191,14 +191,25 @@ def rules_fingerprint(source: Source, seeds_dir: Path, run_date: dt.date) -> str
 # Reading one file into a temporary table of positioned records
 
 
-def _read_csv_sql(n_fields: int, max_line_size: int, strict: bool) -> str:
+def _read_csv_sql(n_fields: int, strict: bool, file_size: int, parallel: bool = True) -> str:
+    """DuckDB's reader for a normalised file: every field as text, rejects stored in `_wres_rejects`.
+
+    One record may be as long as the file, so the largest line and the buffer are at least the file's size.
+    A smaller limit fails badly on a long record: one longer than the buffer is silently dropped (unquoted) or
+    misread as a badly quoted field (quoted); one longer than the largest line is rejected and DuckDB then
+    resumes inside it, turning every line of a long multi-line quoted field into a rejected record (minutes
+    for a 50 MB field).
+    DuckDB's parallel reader can lose records (good and rejected alike) when a file has many rejected records,
+    so a file with rejects is read again with `parallel = false` (`_parse_positioned`).
+    """
     columns = "{" + ", ".join(f"'c{i}': 'varchar'" for i in range(n_fields)) + "}"
-    buffer_size = max(max_line_size * 2, 16 * 1024 * 1024)
+    max_line_size = max(DEFAULT_MAX_LINE_SIZE, file_size + 1024)
+    buffer_size = max(16 * 1024 * 1024, max_line_size)
     return f"""
     select * from read_csv(
         ?, header = false, auto_detect = false, columns = {columns},
         delim = ',', quote = '"', escape = '"', new_line = '\\n',
-        strict_mode = {str(strict).lower()}, null_padding = false,
+        strict_mode = {str(strict).lower()}, null_padding = false, parallel = {str(parallel).lower()},
         store_rejects = true, rejects_table = '_wres_rejects', rejects_scan = '_wres_reject_scans',
         max_line_size = {max_line_size}, buffer_size = {buffer_size}
     )"""
@@ -215,17 +226,13 @@ _STRUCTURAL_REASONS = {
 
 def _parse_positioned(con: duckdb.DuckDBPyConnection, path: Path, n_fields: int) -> None:
     """Create `_wres_positioned`: every record with its line number, blank flag and structural error."""
-    max_line_size = DEFAULT_MAX_LINE_SIZE
-    for _attempt in range(2):
+    for parallel in (True, False):
         con.execute("drop table if exists _wres_rejects; drop table if exists _wres_reject_scans;")
         con.execute("drop table if exists _wres_csv")
-        con.execute(f"create temp table _wres_csv as {_read_csv_sql(n_fields, max_line_size, True)}", [str(path)])
-        too_long = con.execute(
-            "select count(*) from _wres_rejects where error_type = 'LINE SIZE OVER MAXIMUM'"
-        ).fetchone()[0]
-        if not too_long:
-            break
-        max_line_size = path.stat().st_size + 1024  # one record may be as long as the file
+        sql = _read_csv_sql(n_fields, True, path.stat().st_size, parallel)
+        con.execute(f"create temp table _wres_csv as {sql}", [str(path)])
+        if not con.execute("select count(*) from _wres_rejects").fetchone()[0]:
+            break  # else read again, sequentially: see _read_csv_sql
 
     fields = [f"c{i}" for i in range(n_fields)]
     all_blank = " and ".join(f"coalesce(trim({f}, ' \t'), '') = ''" for f in fields)
@@ -249,30 +256,45 @@ def _parse_positioned(con: duckdb.DuckDBPyConnection, path: Path, n_fields: int)
             from _wres_rejects
             group by line
         ),
-        rejected_ranked as (
-            select line, line - row_number() over (order by line) as good_before,
-                row_number() over (order by line) as rejected_so_far
-            from rejected
+        -- The good record with ordinal k lies at line k + (the rejected records before it), and a rejected
+        -- record at `line` has `line - its rank` good records before it. Counting, in one sorted pass, the
+        -- rejected records whose good-before count is below k (a running sum, not an inequality join, which
+        -- DuckDB may run as a nested loop: quadratic in a file with a blank line after every record).
+        rejected_good_before as (
+            select line - row_number() over (order by line) as good_before from rejected
         ),
-        offsets as (
-            select good_before, max(rejected_so_far) as rejected_so_far from rejected_ranked group by good_before
+        events as (
+            select ordinal as position, 0 as is_rejected from good
+            union all
+            select good_before, 1 from rejected_good_before
+        ),
+        shifts as (
+            select
+                position as ordinal,
+                sum(is_rejected) over (order by position, is_rejected rows unbounded preceding) as rejected_before
+            from events
+            qualify is_rejected = 0
         ),
         good_positioned as (
             select
-                good.ordinal + coalesce(offsets.rejected_so_far, 0) as line_number,
-                ({all_blank}) as is_blank,
+                good.ordinal + shifts.rejected_before as line_number,
+                (({all_blank}) or good.c0 is not distinct from '{marker}') as is_blank,
                 null::varchar as structural_reason,
                 null::bigint as structural_field,
                 {', '.join(f'good.{f}' for f in fields)}
             from good
-            asof left join offsets on good.ordinal > offsets.good_before
+            inner join shifts using (ordinal)
         ),
         rejected_positioned as (
             select
                 line as line_number,
-                (csv_line = '{marker}' or regexp_full_match(csv_line, '[\\s,"]*')) as is_blank,
+                coalesce(starts_with(csv_line, '{marker}') or regexp_full_match(csv_line, '[\\s,"]*'), false)
+                    as is_blank,
                 case error_type {structural_cases} else error_message end as structural_reason,
-                column_idx::bigint as structural_field,
+                -- 1-based field of the error; for MISSING COLUMNS DuckDB's column_idx counts the fields found,
+                -- so the first missing field is the next one
+                (column_idx + case when error_type = 'MISSING COLUMNS' then 1 else 0 end)::bigint
+                    as structural_field,
                 {', '.join(f'null::varchar as {f}' for f in fields)}
             from rejected
         )
@@ -284,17 +306,30 @@ def _parse_positioned(con: duckdb.DuckDBPyConnection, path: Path, n_fields: int)
 
 
 def _count_lenient_records(con: duckdb.DuckDBPyConnection, path: Path, n_fields: int) -> int:
-    """Records of a file that cannot be loaded, counted the way a lenient CSV reader sees them."""
+    """Records of a file that cannot be loaded, counted the way a lenient CSV reader sees them.
+
+    Blank records (blank-line markers included) are not rows, as for a loaded file; the header is not a row.
+    """
     try:
         con.execute("drop table if exists _wres_rejects; drop table if exists _wres_reject_scans;")
-        sql = _read_csv_sql(max(n_fields, 1), DEFAULT_MAX_LINE_SIZE, False)
+        n_fields = max(n_fields, 1)
+        # DuckDB's parallel scanner refuses null_padding with quoted line breaks.
+        sql = _read_csv_sql(n_fields, False, path.stat().st_size, parallel=False)
         sql = sql.replace("null_padding = false", "null_padding = true")
-        total = con.execute(f"select count(*) from ({sql})", [str(path)]).fetchone()[0]
-        rejected = con.execute("select count(distinct line) from _wres_rejects").fetchone()[0]
+        marker = BLANK_LINE_MARKER.decode()
+        blank = " and ".join(f"coalesce(trim(c{i}, ' \t'), '') = ''" for i in range(n_fields))
+        total = con.execute(
+            f"select count(*) from ({sql}) where not ({blank}) and c0 is distinct from '{marker}'", [str(path)]
+        ).fetchone()[0]
+        rejected = con.execute(
+            "select count(distinct line) from _wres_rejects "
+            f"where not coalesce(starts_with(csv_line, '{marker}') or regexp_full_match(csv_line, '[\\s,\"]*'), false)"
+        ).fetchone()[0]
         return max(total + rejected - 1, 0)
     except duckdb.Error:
         data = path.read_bytes()
-        return max(len([line for line in data.splitlines() if line.strip()]) - 1, 0)
+        lines = [line for line in data.splitlines() if line.strip() and not line.startswith(BLANK_LINE_MARKER)]
+        return max(len(lines) - 1, 0)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -334,8 +369,11 @@ def _insert_records(
     con: duckdb.DuckDBPyConnection, source: Source, file_name: str, match: HeaderMatch, header: list[str]
 ) -> int:
     """Insert the non-blank records of `_wres_positioned` (header excluded) into the source's records table."""
+    blank_line = landing_files.blank_line(len(header)).decode()
+
     def field(index: int) -> str:
-        return f"nullif(trim(c{index}, ' \t'), '')"
+        # An empty line inside a quoted field was marked like any other (see landing_files): unmark it.
+        return f"nullif(trim(replace(c{index}, '{blank_line}', ''), ' \t'), '')"
 
     values = [field(match.positions[c]) if c in match.positions else "null" for c in source.column_names]
     answers = ""
@@ -349,7 +387,9 @@ def _insert_records(
         insert into {_records_table(source)}
         with positioned as (
             select * from _wres_positioned
-            where line_number > (select min(line_number) from _wres_positioned where structural_reason is null)
+            -- the header is the first non-blank record, even one DuckDB rejected (e.g. `"notes"x`): the
+            -- header was read from the same line (`landing_files.normalise`)
+            where line_number > (select min(line_number) from _wres_positioned where not is_blank)
                 and not is_blank
         )
         select
@@ -374,7 +414,8 @@ def read_file(con: duckdb.DuckDBPyConnection, source: Source, file: LandingFile,
     try:
         normalised = landing_files.normalise(data)
     except landing_files.UnreadableFile as error:
-        rows = max(len([line for line in data.splitlines() if line.strip()]) - 1, 0)
+        # Counted as lines, without NUL bytes (UTF-16 without a byte-order mark has one after each newline).
+        rows = max(len([line for line in data.replace(b"\x00", b"").splitlines() if line.strip()]) - 1, 0)
         return FileRead(file, content_sha256, None, "rejected", rows, message=f"{file.file_name}: {error}")
     path = workdir / "normalised.csv"
     path.write_bytes(normalised.data)
