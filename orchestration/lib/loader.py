@@ -529,15 +529,17 @@ def _rebuild(con: duckdb.DuckDBPyConnection, source: Source, run_date: dt.date) 
     )
 
 
-def _state(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[set[tuple[str, str]], str | None]:
-    versions = {
-        (row[0], row[1])
-        for row in con.execute(
-            "select file_name, content_sha256 from raw.file_versions where source = ?", [source.name]
-        ).fetchall()
-    }
+def _state(
+    con: duckdb.DuckDBPyConnection, source: Source
+) -> tuple[set[tuple[str, str]], set[tuple[str, str]], str | None]:
+    """The source's known file versions, those of them that were rejected, and its rules fingerprint."""
+    rows = con.execute(
+        "select file_name, content_sha256, status from raw.file_versions where source = ?", [source.name]
+    ).fetchall()
+    versions = {(name, sha) for name, sha, _status in rows}
+    rejected = {(name, sha) for name, sha, status in rows if status == "rejected"}
     fingerprint = con.execute("select fingerprint from raw.source_state where source = ?", [source.name]).fetchone()
-    return versions, fingerprint[0] if fingerprint else None
+    return versions, rejected, fingerprint[0] if fingerprint else None
 
 
 def _summary(con: duckdb.DuckDBPyConnection, source: Source, files_read: list[FileRead], unchanged: bool,
@@ -566,13 +568,16 @@ def load_source(
     ensure_schema(con, source)
     create_seed_tables(con, seeds_dir)
     files = landing_files.discover(landing_dir, source.name)
-    known_versions, known_fingerprint = _state(con, source)
+    known_versions, rejected_versions, known_fingerprint = _state(con, source)
     fingerprint = rules_fingerprint(source, seeds_dir, run_date)
 
     contents = {f.file_name: f.path.read_bytes() for f in files}
-    changed = [f for f in files if (f.file_name, landing_files.sha256(contents[f.file_name])) not in known_versions]
-    present = {f.file_name for f in files}
-    if not changed and fingerprint == known_fingerprint:
+    current = {name: landing_files.sha256(data) for name, data in contents.items()}
+    changed = [f for f in files if (f.file_name, current[f.file_name]) not in known_versions]
+    # A rejection is stale once the file holds other content again (e.g. changed back to the loaded version).
+    stale_rejections = [(name, sha) for name, sha in rejected_versions if name in current and current[name] != sha]
+    present = set(current)
+    if not changed and not stale_rejections and fingerprint == known_fingerprint:
         return _summary(con, source, [], True, present)
 
     files_read: list[FileRead] = []
@@ -580,6 +585,12 @@ def load_source(
     with tempfile.TemporaryDirectory(prefix="wres-load-") as tmp:
         con.execute("begin transaction")
         try:
+            for name, sha in stale_rejections:
+                con.execute(
+                    "delete from raw.file_versions where source = ? and file_name = ? and content_sha256 = ? "
+                    "and status = 'rejected'",
+                    [source.name, name, sha],
+                )
             for file in changed:
                 read = read_file(con, source, file, contents[file.file_name], Path(tmp))
                 if read.status == "loaded":

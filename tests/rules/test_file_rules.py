@@ -558,6 +558,22 @@ def test_a_rejected_file_leaves_the_earlier_version_of_the_same_file_loaded(wh):
     assert wh.counts("training") == {"a.csv": (1, 1, 0)}
 
 
+def test_a_file_changed_back_to_its_loaded_version_clears_its_rejection(wh):
+    v1 = csv_text(TRAINING_HEADER, training("T1"))
+    wh.write("training", "a.csv", v1)
+    wh.load("training")
+    wh.write("training", "a.csv", csv_text("organisation_code,record_id", "R1A,T9"))  # rejected
+    assert len(wh.load("training").rejected) == 1
+
+    wh.write("training", "a.csv", v1)  # the accepted content again
+    result = wh.load("training")
+
+    assert result.rejected == []
+    assert wh.quarantine("training") == []
+    assert [(r["status"], r["rows_loaded"]) for r in wh.log_rows("training")] == [("loaded", 1)]
+    assert wh.rows("training", "record_id") == [("T1",)]
+
+
 # =================================================================================================================
 # Rows, blank records and line numbers
 
