@@ -324,9 +324,12 @@ def build(build_landing, tmp_path_factory) -> Build:
     return result
 
 
+ALL_ORGANISATIONS = "ALL"  # rows that pool every organisation: tested at the end of this module
+
+
 @pytest.fixture(scope="module")
 def return_rows(build) -> dict[tuple, dict[str, str]]:
-    rows = build.csv_rows("returns/wres_return.csv")
+    rows = [r for r in build.csv_rows("returns/wres_return.csv") if r["organisation_code"] != ALL_ORGANISATIONS]
     index = {(r["organisation_code"], int(r["wres_year"]), int(r["indicator"]), r["breakdown"], r["ethnic_group"]): r
              for r in rows}
     assert len(index) == len(rows), "duplicate keys in wres_return.csv"
@@ -335,7 +338,7 @@ def return_rows(build) -> dict[tuple, dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def headline_rows(build) -> dict[tuple, dict[str, str]]:
-    rows = build.csv_rows("returns/wres_headline.csv")
+    rows = [r for r in build.csv_rows("returns/wres_headline.csv") if r["organisation_code"] != ALL_ORGANISATIONS]
     index = {(r["organisation_code"], int(r["wres_year"]), int(r["indicator"]), r["breakdown"], r["measure"]): r
              for r in rows}
     assert len(index) == len(rows), "duplicate keys in wres_headline.csv"
@@ -843,3 +846,29 @@ def test_previous_value(headline_rows):
 
 def test_headline_has_nothing_else(headline_rows):
     assert set(headline_rows) == set(expected_headline())
+
+
+def test_all_organisation_rows_pool_the_counts_and_recompute_the_likelihood(build, return_rows):
+    """ALL rows sum every organisation's counts for the year; the national likelihood comes from the pooled
+    counts, not from an average of the organisations' likelihoods."""
+    pooled: dict[tuple, list[int]] = {}
+    for (_, year, indicator, breakdown, group), row in return_rows.items():
+        totals = pooled.setdefault((year, indicator, breakdown, group), [0, 0])
+        totals[0] += int(row["numerator"])
+        totals[1] += int(row["denominator"])
+    national = {
+        (int(r["wres_year"]), int(r["indicator"]), r["breakdown"], r["ethnic_group"]): r
+        for r in build.csv_rows("returns/wres_return.csv") if r["organisation_code"] == ALL_ORGANISATIONS
+    }
+    assert set(national) == set(pooled)
+    for key, (numerator, denominator) in pooled.items():
+        assert (int(national[key]["numerator"]), int(national[key]["denominator"])) == (numerator, denominator), key
+
+    headline = {
+        (int(r["wres_year"]), int(r["indicator"]), r["breakdown"]): r
+        for r in build.csv_rows("returns/wres_headline.csv") if r["organisation_code"] == ALL_ORGANISATIONS
+    }
+    white, bme = pooled[(2024, 2, "all", "White")], pooled[(2024, 2, "all", "BME")]
+    if white[1] and bme[1] and bme[0]:
+        expected = (white[0] / white[1]) / (bme[0] / bme[1])
+        assert math.isclose(float(headline[(2024, 2, "all")]["value"]), expected, rel_tol=1e-9)

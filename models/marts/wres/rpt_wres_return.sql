@@ -1,5 +1,8 @@
 {#- The machine-readable WRES return (spec outputs.md section 1): one row per organisation, WRES year,
-    indicator, breakdown and ethnic group, exact counts. Exported as returns/wres_return.csv. -#}
+    indicator, breakdown and ethnic group, exact counts; and the rows that total all organisations together
+    (organisation_code ALL): every count summed over the organisations reported that year, the value
+    recomputed from the pooled counts (never an average of the organisations' values). Exported as
+    returns/wres_return.csv. -#}
 
 with
 
@@ -55,6 +58,31 @@ unioned as (
 
 ),
 
+all_organisations as (
+
+    select
+        'ALL' as organisation_code,
+        wres_year,
+        indicator,
+        breakdown,
+        ethnic_group,
+        sum(numerator) as numerator,
+        sum(denominator) as denominator,
+        {{ pct('sum(numerator)', 'sum(denominator)') }} as value
+
+    from unioned
+    group by wres_year, indicator, breakdown, ethnic_group
+
+),
+
+with_all_organisations as (
+
+    select * from unioned
+    union all
+    select * from all_organisations
+
+),
+
 final as (
 
     select
@@ -67,7 +95,7 @@ final as (
         cast(denominator as bigint) as denominator,
         cast(value as double precision) as value
 
-    from unioned
+    from with_all_organisations
 
 )
 
