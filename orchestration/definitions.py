@@ -3,6 +3,7 @@
 from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor
 from dagster_duckdb import DuckDBResource
 
+from orchestration.defs.checks.assets import expectation_checks
 from orchestration.defs.dbt.assets import build_dbt_definitions
 from orchestration.defs.exports.assets import export_assets
 from orchestration.defs.ingest.assets import ingest_assets
@@ -16,6 +17,7 @@ def build_definitions(settings: Settings) -> Definitions:
     return Definitions.merge(
         Definitions(
             assets=[*ingest_assets(), *export_assets()],
+            asset_checks=[*expectation_checks()],
             jobs=[define_asset_job(BUILD_JOB, selection=AssetSelection.all(), description="Materialise every asset.")],
             resources={"duckdb": DuckDBResource(database=str(settings.warehouse))},
             executor=in_process_executor,

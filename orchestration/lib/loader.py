@@ -30,6 +30,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.lib import landing_files
+from orchestration.lib.faults import LOAD_BEFORE_COMMIT, fault_point
 from orchestration.lib.contract import QUESTION_COLUMN_PATTERN, Source
 from orchestration.lib.landing_files import BLANK_LINE_MARKER, LandingFile
 from orchestration.lib.validation import MACROS, key_sql, output_columns_sql, validated_sql
@@ -617,6 +618,7 @@ def load_source(
             con.execute(
                 "insert or replace into raw.source_state values (?, ?)", [source.name, fingerprint]
             )
+            fault_point(LOAD_BEFORE_COMMIT)
             con.execute("commit")
         except BaseException:
             con.execute("rollback")

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.lib.faults import PUBLISH_BEFORE_RENAME, fault_point
+
 TEMP_PREFIX = ".tmp-"
 FILE_MODE = 0o640
 FOLDER_MODE = 0o750
@@ -44,6 +46,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
             os.fsync(written.fileno())
         if os.name == "posix":
             os.chmod(temporary, FILE_MODE)
+        fault_point(f"{PUBLISH_BEFORE_RENAME}:{target.name}")
         os.replace(temporary, target)
     finally:
         if temporary.exists():
