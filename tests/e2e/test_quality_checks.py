@@ -24,7 +24,7 @@ from dagster import (
 from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.checks.assets import build_suite_check
-from orchestration.defs.exports.assets import build_export_asset
+from orchestration.defs.exports.assets import build_export_asset, build_release_asset
 from orchestration.lib.expectations import SUITES_DIR, load_suite, load_suites
 from orchestration.lib.export_tables import PUBLICATION_RETURN
 
@@ -79,7 +79,7 @@ def marts_and_export(warehouse, state: dict) -> Definitions:
 
     export = build_export_asset(PUBLICATION_RETURN, [AssetKey(["marts", "rpt_publication_wres_return"])])
     return Definitions(
-        assets=[marts, export],
+        assets=[marts, export, build_release_asset([export])],
         asset_checks=[build_suite_check(load_suite(SUITES_DIR / "wres_publication.yml"))],
         jobs=[define_asset_job("all")],
         resources={"duckdb": DuckDBResource(database=str(warehouse))},

@@ -45,6 +45,8 @@ def return_rows(build) -> dict[tuple[str, int], dict[tuple[int, str, str], dict[
     """returns/wres_return.csv by (organisation, year), then (indicator, breakdown, ethnic group)."""
     rows: dict = {}
     for row in build.csv_rows("returns/wres_return.csv"):
+        if row["organisation_code"] == "ALL":  # the total of all organisations has no workbook
+            continue
         key = (int(row["indicator"]), row["breakdown"], row["ethnic_group"])
         rows.setdefault((row["organisation_code"], int(row["wres_year"])), {})[key] = row
     return rows
@@ -55,7 +57,7 @@ def headline_rows(build) -> dict[tuple[str, int], dict[tuple[int, str], dict[str
     """returns/wres_headline.csv of indicators 2-9 by (organisation, year), then (indicator, breakdown)."""
     rows: dict = {}
     for row in build.csv_rows("returns/wres_headline.csv"):
-        if int(row["indicator"]) >= 2:
+        if int(row["indicator"]) >= 2 and row["organisation_code"] != "ALL":
             key = (int(row["indicator"]), row["breakdown"])
             rows.setdefault((row["organisation_code"], int(row["wres_year"])), {})[key] = row
     return rows
