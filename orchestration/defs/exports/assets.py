@@ -115,11 +115,11 @@ def build_release_asset(exports: list[AssetsDefinition]) -> AssetsDefinition:
 
 
 def export_assets() -> list[AssetsDefinition]:
+    """The WRES exports; each stages its files (the release asset, built over every staging asset, moves them)."""
     all_raw = [raw_key(source.name) for source in SOURCES]
     from_marts = [WRES_RETURN, WRES_HEADLINE, PUBLICATION_RETURN, PUBLICATION_HEADLINE, WRES_TREND]
-    exports = [
+    return [
         *(build_export_asset(table, [mart_key(table.relation)]) for table in from_marts),
         build_workbooks_asset(all_raw),
         build_charts_asset(),
     ]
-    return [*exports, build_release_asset(exports)]
