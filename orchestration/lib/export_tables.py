@@ -95,6 +95,30 @@ WRES_TREND = ExportTable(
     source_text=("organisation_code",),
 )
 
+WRES_BENCHMARK = ExportTable(
+    name="wres_benchmark",
+    folder="benchmark",
+    relation="marts.rpt_wres_benchmark",
+    columns=("wres_year", "indicator", "breakdown", "measure", "organisation_code", "region", "organisation_type",
+             "value", "national_value", "national_median", "national_q1", "national_q3", "organisations_with_value",
+             "rank", "percentile", "region_median", "organisation_type_median", "better_direction"),
+    order_by=("wres_year", "indicator", "breakdown", "measure", "organisation_code"),
+    description="Every organisation's headline measures against the nation: pooled value, quartiles, rank, "
+                "region and type medians.",
+    source_text=("organisation_code", "region", "organisation_type"),
+)
+
+WRES_NATIONAL_SUMMARY = ExportTable(
+    name="wres_national_summary",
+    folder="benchmark",
+    relation="marts.rpt_wres_national_summary",
+    columns=("wres_year", "indicator_2_organisations_assessed", "indicator_2_organisations_adverse",
+             "indicator_2_pct_adverse", "indicator_3_organisations_computable",
+             "indicator_3_organisations_at_or_above_1_25", "indicator_3_pct_at_or_above_1_25"),
+    order_by=("wres_year",),
+    description="Per year, the share of organisations with an adverse indicator 2 and with indicator 3 at 1.25+.",
+)
+
 LOAD_LOG = ExportTable(
     name="load_log",
     folder="quality",

@@ -13,7 +13,9 @@ from orchestration.lib.contract import SOURCES
 from orchestration.lib.export_tables import (
     PUBLICATION_HEADLINE,
     PUBLICATION_RETURN,
+    WRES_BENCHMARK,
     WRES_HEADLINE,
+    WRES_NATIONAL_SUMMARY,
     WRES_RETURN,
     WRES_TREND,
     ExportTable,
@@ -117,7 +119,8 @@ def build_release_asset(exports: list[AssetsDefinition]) -> AssetsDefinition:
 def export_assets() -> list[AssetsDefinition]:
     """The WRES exports; each stages its files (the release asset, built over every staging asset, moves them)."""
     all_raw = [raw_key(source.name) for source in SOURCES]
-    from_marts = [WRES_RETURN, WRES_HEADLINE, PUBLICATION_RETURN, PUBLICATION_HEADLINE, WRES_TREND]
+    from_marts = [WRES_RETURN, WRES_HEADLINE, PUBLICATION_RETURN, PUBLICATION_HEADLINE, WRES_TREND,
+                  WRES_BENCHMARK, WRES_NATIONAL_SUMMARY]
     return [
         *(build_export_asset(table, [mart_key(table.relation)]) for table in from_marts),
         build_workbooks_asset(all_raw),
