@@ -53,6 +53,15 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def sha256_file(path: Path) -> str:
+    """The file's SHA-256, read in 1 MiB blocks (a file is never held in memory just to hash it)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def _cp1252_with_c1_fallback(error: UnicodeError) -> tuple[str, int]:
     """Windows maps the five bytes cp1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) to C1 controls."""
     assert isinstance(error, UnicodeDecodeError)
@@ -148,3 +157,57 @@ def normalise(data: bytes) -> NormalisedFile:
 def header_key(name: str) -> str:
     """Column names are matched case-insensitively, surrounding spaces ignored."""
     return name.strip().lower()
+
+
+@dataclass(frozen=True)
+class CleanShape:
+    """A file DuckDB can read as it is, together with other files of the same header (see `clean_shape`)."""
+
+    header: tuple[str, ...]
+    new_line: str  # "\n" or "\r\n"
+    encoding: str  # "utf-8" or "utf-8-sig"
+
+
+LONG_LINE = 1_000_000  # longer lines go to the per-file path, which sizes DuckDB's buffers for them
+
+
+def clean_shape(data: bytes) -> CleanShape | None:
+    """The shape of a file that needs no normalisation, or None when it needs the per-file path.
+
+    Clean means: UTF-8 (a byte-order mark allowed), no NUL byte, one kind of line end throughout (LF or CRLF),
+    no empty line before the last record (trailing empty lines at the end are harmless), no blank record before
+    the header, no quoted line break (so that a record is a line), and no line longer than `LONG_LINE`. Such a
+    file's records are numbered by DuckDB's own reading order, so many of them can be read in one scan.
+    """
+    encoding = "utf-8"
+    body = data
+    if data.startswith(_UTF8_BOM):
+        encoding, body = "utf-8-sig", data[len(_UTF8_BOM):]
+    if not body or data.startswith(_UTF16_BOMS) or b"\x00" in body:
+        return None
+    if not body.isascii():
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    carriage_returns = body.count(b"\r")
+    if carriage_returns == 0:
+        new_line = "\n"
+    elif carriage_returns == body.count(b"\r\n") == body.count(b"\n"):
+        new_line = "\r\n"
+    else:
+        return None
+    end = new_line.encode()
+    content = body.rstrip(b"\r\n")
+    if content.startswith(end) or end + end in content:
+        return None
+    lines = body.split(b"\n")
+    if b'"' in body and any(line.count(b'"') % 2 for line in lines):
+        return None  # a quoted field spans lines (or a quote is unbalanced)
+    if len(body) > LONG_LINE and max(map(len, lines)) > LONG_LINE:
+        return None
+    first_line = content.split(end, 1)[0].decode("utf-8")
+    if not first_line.strip(" \t,\""):
+        return None  # a blank record before the header: the per-file path skips it
+    header = next(csv.reader(io.StringIO(first_line)), [])
+    return CleanShape(tuple(header), new_line, encoding)

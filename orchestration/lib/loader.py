@@ -16,6 +16,15 @@ nothing. A changed file replaces the records of its earlier version. A file that
 column missing from its header, an unclosed quote, not text) is rejected whole: nothing from it is loaded, the
 records of its earlier version (if any) stay, and the rejection is logged and quarantined. Every change of a
 source is made in one transaction, so a run killed mid-load leaves the previous state.
+
+At national scale (thousands of files, millions of rows) three things keep a load fast:
+- a file is hashed again only when its size, modification time, change time or inode differ from the last
+  time it was hashed (`raw.landing_file_stats`); the content hash stays the truth;
+- clean files (`landing_files.clean_shape`: UTF-8, one kind of line end, no empty line, balanced quotes) with
+  the same header are read in one multi-file DuckDB scan, their line numbers DuckDB's own reading order; any
+  other file, and any clean file in which DuckDB rejects a record, takes the per-file path;
+- every rule is local to an organisation (keys include organisation_code), so only the organisations whose
+  records changed are validated again and replaced in `raw.<source>` and `raw.quarantine`.
 """
 
 from __future__ import annotations
@@ -31,7 +40,7 @@ import duckdb
 
 from orchestration.lib import landing_files
 from orchestration.lib.faults import LOAD_BEFORE_COMMIT, fault_point
-from orchestration.lib.contract import QUESTION_COLUMN_PATTERN, Source
+from orchestration.lib.contract import QUESTION_COLUMN_PATTERN, SQL_TYPES, Source
 from orchestration.lib.landing_files import BLANK_LINE_MARKER, LandingFile
 from orchestration.lib.validation import MACROS, key_sql, output_columns_sql, validated_sql
 
@@ -63,7 +72,17 @@ create table if not exists raw.quarantine (
     file_name varchar not null,
     line_number bigint,
     "column" varchar,
-    reason varchar not null
+    reason varchar not null,
+    organisation_code varchar            -- the row's organisation where it has one (for per-organisation notes)
+);
+create table if not exists raw.landing_file_stats (
+    source varchar not null,
+    file_name varchar not null,
+    size bigint not null,
+    mtime_ns bigint not null,
+    ctime_ns bigint not null,
+    inode bigint not null,
+    content_sha256 varchar not null
 );
 create table if not exists raw.load_log (
     source varchar not null,
@@ -134,9 +153,22 @@ def _records_ddl(source: Source) -> str:
     )"""
 
 
+def _loaded_ddl(source: Source) -> str:
+    columns = ", ".join(f"{_ident(c.name)} {SQL_TYPES[c.type]}" for c in source.columns)
+    tables = f"create table if not exists raw.{source.name} ({columns}, _file_name varchar, _line_number bigint);"
+    if source.has_questions:
+        tables += (
+            f"create table if not exists raw.{source.name}_answers (organisation_code varchar, survey_year bigint, "
+            "respondent_id varchar, question varchar, answer varchar);"
+        )
+    return tables
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection, source: Source) -> None:
     con.execute(DDL)
+    con.execute("alter table raw.quarantine add column if not exists organisation_code varchar")
     con.execute(_records_ddl(source))
+    con.execute(_loaded_ddl(source))
 
 
 def create_seed_tables(con: duckdb.DuckDBPyConnection, seeds_dir: Path) -> None:
@@ -178,13 +210,14 @@ def create_seed_tables(con: duckdb.DuckDBPyConnection, seeds_dir: Path) -> None:
     )
 
 
-def rules_fingerprint(source: Source, seeds_dir: Path, run_date: dt.date) -> str:
-    """Changes when anything the source's validation depends on changes, so the source is validated again."""
+def rules_fingerprint(source: Source, seeds_dir: Path) -> str:
+    """Changes when anything the source's validation depends on changes, so the source is validated again.
+
+    The day of the run is not part of it: the organisations with a row quarantined for a date that has since
+    come are validated again by `_due_organisations`."""
     digest = hashlib.sha256(f"{RULES_VERSION}|{source.name}".encode())
     for seed in SEED_FILES:
         digest.update((seeds_dir / seed).read_bytes())
-    if any(":run_date" in rule.fails for rule in source.rules):
-        digest.update(run_date.isoformat().encode())
     return digest.hexdigest()
 
 
@@ -236,7 +269,7 @@ def _parse_positioned(con: duckdb.DuckDBPyConnection, path: Path, n_fields: int)
             break  # else read again, sequentially: see _read_csv_sql
 
     fields = [f"c{i}" for i in range(n_fields)]
-    all_blank = " and ".join(f"coalesce(trim({f}, ' \t'), '') = ''" for f in fields)
+    all_blank = " and ".join(f"coalesce(trim({f}), '') = ''" for f in fields)
     structural_cases = "\n".join(
         f"when '{error_type}' then '{reason.format(n=n_fields)}'" for error_type, reason in _STRUCTURAL_REASONS.items()
     )
@@ -318,7 +351,7 @@ def _count_lenient_records(con: duckdb.DuckDBPyConnection, path: Path, n_fields:
         sql = _read_csv_sql(n_fields, False, path.stat().st_size, parallel=False)
         sql = sql.replace("null_padding = false", "null_padding = true")
         marker = BLANK_LINE_MARKER.decode()
-        blank = " and ".join(f"coalesce(trim(c{i}, ' \t'), '') = ''" for i in range(n_fields))
+        blank = " and ".join(f"coalesce(trim(c{i}), '') = ''" for i in range(n_fields))
         total = con.execute(
             f"select count(*) from ({sql}) where not ({blank}) and c0 is distinct from '{marker}'", [str(path)]
         ).fetchone()[0]
@@ -374,7 +407,7 @@ def _insert_records(
 
     def field(index: int) -> str:
         # An empty line inside a quoted field was marked like any other (see landing_files): unmark it.
-        return f"nullif(trim(replace(c{index}, '{blank_line}', ''), ' \t'), '')"
+        return f"nullif(trim(replace(c{index}, '{blank_line}', '')), '')"
 
     values = [field(match.positions[c]) if c in match.positions else "null" for c in source.column_names]
     answers = ""
@@ -383,7 +416,7 @@ def _insert_records(
         answers = f", map_from_entries([{entries}])::map(varchar, varchar)" if entries else \
             ", map_from_entries([])::map(varchar, varchar)"
     header_names = "[" + ", ".join("'" + h.replace("'", "''") + "'" for h in header) + "]"
-    con.execute(
+    return con.execute(
         f"""
         insert into {_records_table(source)}
         with positioned as (
@@ -403,9 +436,6 @@ def _insert_records(
         from positioned
         """,
         [file_name],
-    )
-    return con.execute(
-        f"select count(*) from {_records_table(source)} where _file_name = ?", [file_name]
     ).fetchone()[0]
 
 
@@ -453,80 +483,239 @@ def read_file(con: duckdb.DuckDBPyConnection, source: Source, file: LandingFile,
 # Rebuilding a source's tables from its records
 
 
-def _rebuild(con: duckdb.DuckDBPyConnection, source: Source, run_date: dt.date) -> None:
+# ---------------------------------------------------------------------------------------------------------------
+# Reading clean files together
+
+
+def _answers_sql(source: Source, match: HeaderMatch, field) -> str:
+    if not source.has_questions:
+        return ""
+    entries = ", ".join(f"('{q}', {field(i)})" for q, i in match.questions.items())
+    return f", map_from_entries([{entries}])::map(varchar, varchar)"
+
+
+def _scan_clean_group(
+    con: duckdb.DuckDBPyConnection, source: Source, group: list[tuple[LandingFile, str, str]],
+    shape: landing_files.CleanShape, match: HeaderMatch,
+) -> tuple[dict[str, int], list[LandingFile]]:
+    """Read clean files with the same header in one DuckDB scan and insert their records.
+
+    Returns the rows read per file name, and the files in which DuckDB rejected a record: they go to the
+    per-file path (which positions rejected records, and reads them sequentially: DuckDB's parallel reader
+    may lose records of a file with many rejects). The line end is left to DuckDB to detect: given
+    `new_line = '\\r\\n'`, DuckDB 1.5 misreads the end of a CRLF file."""
+    n_fields = len(shape.header)
+    columns = "{" + ", ".join(f"'c{i}': 'varchar'" for i in range(n_fields)) + "}"
+    paths = [str(file.path) for file, _sha, _encoding in group]
+    con.execute("drop table if exists _wres_rejects; drop table if exists _wres_reject_scans;")
+    con.execute(
+        f"""
+        create or replace temp table _wres_scan as
+        select filename as _path, * exclude (filename) from read_csv(
+            ?, header = false, auto_detect = false, columns = {columns},
+            delim = ',', quote = '"', escape = '"',
+            strict_mode = true, null_padding = false, filename = true,
+            store_rejects = true, rejects_table = '_wres_rejects', rejects_scan = '_wres_reject_scans'
+        )""",
+        [paths],
+    )
+    with_rejects = {
+        row[0] for row in con.execute(
+            "select distinct scans.file_path from _wres_rejects as rejects "
+            "inner join _wres_reject_scans as scans using (scan_id, file_id)"
+        ).fetchall()
+    }
+    redo = [file for file, _sha, _encoding in group if str(file.path) in with_rejects]
+    clean = [[str(file.path), file.file_name] for file, _sha, _encoding in group if str(file.path) not in with_rejects]
+    if not clean:
+        return {}, redo
+    con.execute("create or replace temp table _wres_group_files (path varchar, file_name varchar)")
+    con.executemany("insert into _wres_group_files values (?, ?)", clean)
+
+    def field(index: int) -> str:
+        return f"t{index}"  # the trimmed field, computed once below
+
+    values = [field(match.positions[c]) if c in match.positions else "null" for c in source.column_names]
+    trimmed = ", ".join(f"nullif(trim(c{i}), '') as t{i}" for i in range(n_fields))
+    # A file's records are contiguous in the scan, in file order (DuckDB preserves insertion order), so a
+    # record's position is its rowid's offset within its file: no sort needed.
+    records = f"""
+        with starts as (
+            select _path, min(rowid) as first_rowid from _wres_scan group by _path
+        )
+        select * from (
+            select files.file_name, scanned.rowid - starts.first_rowid + 1 as _ordinal, {trimmed}
+            from _wres_scan as scanned
+            inner join starts on starts._path = scanned._path
+            inner join _wres_group_files as files on files.path = scanned._path
+        )
+        where _ordinal > 1 and coalesce({', '.join(f't{i}' for i in range(n_fields))}) is not null
+    """
+    con.execute(
+        f"delete from {_records_table(source)} where _file_name in (select file_name from _wres_group_files)"
+    )
+    inserted = con.execute(
+        f"""
+        insert into {_records_table(source)}
+        select file_name, _ordinal, null, null, {', '.join(values)}{_answers_sql(source, match, field)}
+        from ({records})
+        """
+    ).fetchone()[0]
+    counts = dict(con.execute(
+        f"select _file_name, count(*) from {_records_table(source)} "
+        "where _file_name in (select file_name from _wres_group_files) group by 1"
+    ).fetchall())
+    if inserted != sum(counts.values()):
+        raise RuntimeError(f"{source.name}: {sum(counts.values())} records read but {inserted} stored")
+    return {file_name: counts.get(file_name, 0) for _path, file_name in clean}, redo
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Rebuilding a source's tables from its records, for some organisations or all
+
+
+def _organisation_key(column: str = "organisation_code") -> str:
+    """The organisation a record belongs to ('' for a record without one, e.g. a structural error)."""
+    return f"coalesce(upper({column}), '')"
+
+
+def _record_organisations(con: duckdb.DuckDBPyConnection, source: Source, file_names: list[str]) -> set[str]:
+    if not file_names:
+        return set()
+    return {
+        row[0] for row in con.execute(
+            f"select distinct {_organisation_key()} from {_records_table(source)} "
+            "where _file_name in (select unnest(?::varchar[]))",
+            [file_names],
+        ).fetchall()
+    }
+
+
+def _due_organisations(con: duckdb.DuckDBPyConnection, source: Source) -> set[str]:
+    """Organisations with a row quarantined by a rule that depends on the day of the run (a snapshot dated in
+    the future): validated again on every run, so the row loads once its day has come."""
+    reasons = [rule.reason for rule in source.rules if ":run_date" in rule.fails]
+    if not reasons:
+        return set()
+    return {
+        row[0] for row in con.execute(
+            f"select distinct {_organisation_key()} from raw.quarantine "
+            "where source = ? and reason in (select unnest(?::varchar[]))",
+            [source.name, reasons],
+        ).fetchall()
+    }
+
+
+def _rebuild(
+    con: duckdb.DuckDBPyConnection, source: Source, run_date: dt.date, organisations: set[str] | None
+) -> None:
+    """Validate the records of `organisations` (all when None) and replace their rows in the source's raw table,
+    survey answers and quarantine; then recount the source's load log."""
     name = source.name
-    validated = validated_sql(source, _records_table(source), run_date)
-    con.execute(f"create or replace temp table _wres_validated as {validated}")
+    if organisations is None:
+        scope, loaded_scope = "true", "true"
+    else:
+        con.execute("create or replace temp table _wres_scope as select unnest(?::varchar[]) as organisation",
+                    [sorted(organisations)])
+        scope = f"{_organisation_key()} in (select organisation from _wres_scope)"
+        loaded_scope = "organisation_code in (select organisation from _wres_scope)"
+    records = f"(select * from {_records_table(source)} where {scope})"
+    con.execute(f"create or replace temp table _wres_validated as {validated_sql(source, records, run_date)}")
+    # Duplicate keys are few: rank only the rows whose key repeats (no sort of the whole source).
+    keys = key_sql(source)
     con.execute(
         f"""
         create or replace temp table _wres_ranked as
+        with repeated as (
+            select {keys} from _wres_validated where _error is null group by {keys} having count(*) > 1
+        )
         select
             _file_name, _line_number,
             row_number() over by_key as _rank,
             first_value(_file_name) over by_key as _first_file,
             first_value(_line_number) over by_key as _first_line
         from _wres_validated
+        semi join repeated using ({keys})
         where _error is null
-        window by_key as (partition by {key_sql(source)} order by _file_name, _line_number)
+        window by_key as (partition by {keys} order by _file_name, _line_number)
         """
     )
-    answers = ", _answers" if source.has_questions else ""
+    con.execute(
+        """
+        create or replace temp table _wres_loaded as
+        select _file_name, _line_number from _wres_validated
+        anti join (select _file_name, _line_number from _wres_ranked where _rank > 1) using (_file_name, _line_number)
+        where _error is null
+        """
+    )
+    con.execute(f"delete from raw.{name} where {loaded_scope}")
     con.execute(
         f"""
-        create or replace table raw.{name} as
-        select {output_columns_sql(source)}, _file_name, _line_number{answers}
+        insert into raw.{name}
+        select {output_columns_sql(source)}, _file_name, _line_number
         from _wres_validated
-        inner join _wres_ranked using (_file_name, _line_number)
-        where _rank = 1
-        order by _file_name, _line_number
+        semi join _wres_loaded using (_file_name, _line_number)
         """
     )
     if source.has_questions:
+        con.execute(f"delete from raw.{name}_answers where {loaded_scope}")
         con.execute(
             f"""
-            create or replace table raw.{name}_answers as
-            select organisation_code, survey_year, respondent_id, entry.key as question, entry.value as answer
-            from (select organisation_code, survey_year, respondent_id, unnest(map_entries(_answers)) as entry
-                  from raw.{name})
+            insert into raw.{name}_answers
+            select organisation_code, survey_year, respondent_id, entry.key, entry.value
+            from (
+                select organisation_code, survey_year, respondent_id, unnest(map_entries(_answers)) as entry
+                from _wres_validated
+                semi join _wres_loaded using (_file_name, _line_number)
+            )
             where entry.value is not null
             """
         )
-        con.execute(f"alter table raw.{name} drop column _answers")
     key_names = ", ".join(source.key)
-    con.execute("delete from raw.quarantine where source = ?", [name])
+    con.execute(
+        f"delete from raw.quarantine where source = ? and (line_number is null or {scope})", [name]
+    )
     con.execute(
         f"""
         insert into raw.quarantine
-        select ?, _file_name, _line_number, _error.column, _error.reason
+        select ?, _file_name, _line_number, _error.column, _error.reason, organisation_code
         from _wres_validated where _error is not null
         union all
-        select ?, _file_name, _line_number, '{source.identifier}',
-            'duplicate key ({key_names}): first loaded from ' || _first_file || ' line ' || _first_line
-        from _wres_ranked where _rank > 1
+        select ?, ranked._file_name, ranked._line_number, '{source.identifier}',
+            'duplicate key ({key_names}): first loaded from ' || _first_file || ' line ' || _first_line,
+            validated.organisation_code
+        from _wres_ranked as ranked
+        inner join _wres_validated as validated using (_file_name, _line_number)
+        where _rank > 1
         union all
-        select ?, file_name, null, rejected_column, message
+        select ?, file_name, null, rejected_column, message, null
         from raw.file_versions where source = ? and status = 'rejected'
         """,
         [name, name, name, name],
     )
     con.execute("delete from raw.load_log where source = ?", [name])
     con.execute(
-        """
+        f"""
         insert into raw.load_log
         with loaded as (
             select _file_name as file_name, count(*) as rows_loaded
-            from _wres_ranked where _rank = 1 group by all
+            from raw.{name} group by all
+        ),
+        quarantined as (
+            select file_name, count(*) as rows_quarantined
+            from raw.quarantine where source = ? and line_number is not null group by all
         )
         select
             v.source, v.file_name, v.content_sha256, v.rows_read,
             case when v.status = 'loaded' then coalesce(loaded.rows_loaded, 0) else 0 end,
-            v.rows_read - case when v.status = 'loaded' then coalesce(loaded.rows_loaded, 0) else 0 end,
+            case when v.status = 'loaded' then coalesce(quarantined.rows_quarantined, 0) else v.rows_read end,
             v.encoding, v.loaded_at, v.status, nullif(array_to_string(v.extra_columns, '|'), ''), v.message
         from raw.file_versions as v
         left join loaded on loaded.file_name = v.file_name
+        left join quarantined on quarantined.file_name = v.file_name
         where v.source = ?
         """,
-        [name],
+        [name, name],
     )
 
 
@@ -562,6 +751,87 @@ def _summary(con: duckdb.DuckDBPyConnection, source: Source, files_read: list[Fi
     )
 
 
+def _file_stat_key(path: Path) -> tuple[int, int, int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+
+
+def _current_hashes(con: duckdb.DuckDBPyConnection, source: Source, files: list[LandingFile]) -> dict[str, str]:
+    """Each file's content hash: from the stat cache when the file's stat is unchanged, else by hashing it."""
+    cached = {
+        row[0]: (tuple(row[1:5]), row[5]) for row in con.execute(
+            "select file_name, size, mtime_ns, ctime_ns, inode, content_sha256 from raw.landing_file_stats "
+            "where source = ?", [source.name],
+        ).fetchall()
+    }
+    hashes, stats = {}, []
+    for file in files:
+        key = _file_stat_key(file.path)
+        known = cached.get(file.file_name)
+        hashes[file.file_name] = known[1] if known and known[0] == key else landing_files.sha256_file(file.path)
+        stats.append([source.name, file.file_name, *key, hashes[file.file_name]])
+    con.execute("delete from raw.landing_file_stats where source = ?", [source.name])
+    if stats:
+        con.executemany("insert into raw.landing_file_stats values (?, ?, ?, ?, ?, ?, ?)", stats)
+    return hashes
+
+
+def _record_version(con: duckdb.DuckDBPyConnection, source: Source, read: FileRead, loaded_at: dt.datetime) -> None:
+    if read.status == "loaded":
+        con.execute("delete from raw.file_versions where source = ? and file_name = ?", [source.name, read.file.file_name])
+    else:
+        con.execute(
+            "delete from raw.file_versions where source = ? and file_name = ? and status = 'rejected'",
+            [source.name, read.file.file_name],
+        )
+    con.execute(
+        "insert into raw.file_versions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [source.name, read.file.file_name, read.content_sha256, read.encoding, read.status, read.rows_read,
+         loaded_at, read.header_columns, read.extra_columns, read.rejected_column, read.message],
+    )
+
+
+def _read_one(
+    con: duckdb.DuckDBPyConnection, source: Source, file: LandingFile, workdir: Path
+) -> FileRead:
+    """The per-file path: normalise, parse with positions, insert the records (or reject the file)."""
+    read = read_file(con, source, file, file.path.read_bytes(), workdir)
+    if read.status == "loaded":
+        con.execute(f"delete from {_records_table(source)} where _file_name = ?", [file.file_name])
+        if read.header_columns:
+            match = match_header(source, read.header_columns)
+            read.rows_read = _insert_records(con, source, file.file_name, match, read.header_columns)
+        else:
+            read.rows_read = 0
+    return read
+
+
+def _read_changed(
+    con: duckdb.DuckDBPyConnection, source: Source, changed: list[LandingFile], hashes: dict[str, str],
+    workdir: Path,
+) -> list[FileRead]:
+    """Read every new or changed file: clean files with the same header together, the others one by one."""
+    groups: dict[landing_files.CleanShape, list[tuple[LandingFile, str, str]]] = {}
+    one_by_one: list[LandingFile] = []
+    for file in changed:
+        shape = landing_files.clean_shape(file.path.read_bytes())
+        if shape is not None and not match_header(source, list(shape.header)).missing_required:
+            groups.setdefault(shape, []).append((file, hashes[file.file_name], shape.encoding))
+        else:
+            one_by_one.append(file)
+    reads: list[FileRead] = []
+    for shape, group in groups.items():
+        match = match_header(source, list(shape.header))
+        rows_read, redo = _scan_clean_group(con, source, group, shape, match)
+        reads += [
+            FileRead(file, sha, encoding, "loaded", rows_read[file.file_name], list(shape.header), match.extra)
+            for file, sha, encoding in group if file.file_name in rows_read
+        ]
+        one_by_one += redo
+    reads += [_read_one(con, source, file, workdir) for file in sorted(one_by_one, key=lambda f: f.file_name)]
+    return sorted(reads, key=lambda read: read.file.file_name)
+
+
 def load_source(
     con: duckdb.DuckDBPyConnection, source: Source, landing_dir: Path, seeds_dir: Path, run_date: dt.date
 ) -> SourceLoad:
@@ -570,18 +840,16 @@ def load_source(
     create_seed_tables(con, seeds_dir)
     files = landing_files.discover(landing_dir, source.name)
     known_versions, rejected_versions, known_fingerprint = _state(con, source)
-    fingerprint = rules_fingerprint(source, seeds_dir, run_date)
-
-    contents = {f.file_name: f.path.read_bytes() for f in files}
-    current = {name: landing_files.sha256(data) for name, data in contents.items()}
+    fingerprint = rules_fingerprint(source, seeds_dir)
+    current = _current_hashes(con, source, files)
     changed = [f for f in files if (f.file_name, current[f.file_name]) not in known_versions]
     # A rejection is stale once the file holds other content again (e.g. changed back to the loaded version).
     stale_rejections = [(name, sha) for name, sha in rejected_versions if name in current and current[name] != sha]
+    due = _due_organisations(con, source)
     present = set(current)
-    if not changed and not stale_rejections and fingerprint == known_fingerprint:
+    if not changed and not stale_rejections and not due and fingerprint == known_fingerprint:
         return _summary(con, source, [], True, present)
 
-    files_read: list[FileRead] = []
     loaded_at = dt.datetime.now().replace(microsecond=0)
     with tempfile.TemporaryDirectory(prefix="wres-load-") as tmp:
         con.execute("begin transaction")
@@ -592,29 +860,14 @@ def load_source(
                     "and status = 'rejected'",
                     [source.name, name, sha],
                 )
-            for file in changed:
-                read = read_file(con, source, file, contents[file.file_name], Path(tmp))
-                if read.status == "loaded":
-                    con.execute(f"delete from {_records_table(source)} where _file_name = ?", [file.file_name])
-                    con.execute("delete from raw.file_versions where source = ? and file_name = ?",
-                                [source.name, file.file_name])
-                    if read.header_columns:
-                        match = match_header(source, read.header_columns)
-                        read.rows_read = _insert_records(con, source, file.file_name, match, read.header_columns)
-                    else:
-                        read.rows_read = 0
-                else:
-                    con.execute(
-                        "delete from raw.file_versions where source = ? and file_name = ? and status = 'rejected'",
-                        [source.name, file.file_name],
-                    )
-                con.execute(
-                    "insert into raw.file_versions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [source.name, file.file_name, read.content_sha256, read.encoding, read.status, read.rows_read,
-                     loaded_at, read.header_columns, read.extra_columns, read.rejected_column, read.message],
-                )
-                files_read.append(read)
-            _rebuild(con, source, run_date)
+            changed_names = [f.file_name for f in changed]
+            before = _record_organisations(con, source, changed_names)
+            files_read = _read_changed(con, source, changed, current, Path(tmp))
+            for read in files_read:
+                _record_version(con, source, read, loaded_at)
+            after = _record_organisations(con, source, changed_names)
+            organisations = None if fingerprint != known_fingerprint else before | after | due
+            _rebuild(con, source, run_date, organisations)
             con.execute(
                 "insert or replace into raw.source_state values (?, ?)", [source.name, fingerprint]
             )

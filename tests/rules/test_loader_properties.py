@@ -162,7 +162,7 @@ def write_csv(draw, shape: SourceShape, name: str, rows: list[tuple[dict[str, st
     data = text.encode("utf-8")
     if draw(st.booleans()):
         data = b"\xef\xbb\xbf" + data
-    loaded_text = [values[shape.text_column].strip(" \t") or None for values, valid in rows if valid]
+    loaded_text = [values[shape.text_column].strip(" ") or None for values, valid in rows if valid]
     return GeneratedFile(name, data, len(rows), invalid_lines, loaded_text)
 
 
