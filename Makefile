@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: help setup sample run build test dev docs clean
+.PHONY: help setup browser sample run build test dev docs clean
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -41,7 +41,14 @@ run: sample  ## Set up, write the sample data and materialise every asset
 build: setup  ## Materialise every asset for the current settings (WRES_LANDING_DIR, ...)
 	$(BIN)/wres build
 
-test: setup  ## Set up and run every test
+browser:  ## Install Debian's chromium for the report's browser test where it is missing (never fails)
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  ( ( (apt-get install -y -qq chromium || (apt-get update -qq && apt-get install -y -qq chromium)) || \
+	      (sudo -n apt-get install -y -qq chromium || \
+	       (sudo -n apt-get update -qq && sudo -n apt-get install -y -qq chromium)) ) >/dev/null 2>&1 || \
+	    echo "chromium is not installed and could not be: the report's browser test will be skipped" ) || true
+
+test: setup browser  ## Set up and run every test
 	$(BIN)/pytest
 
 dev: sample  ## Open the Dagster UI on the same definitions (http://localhost:3000)
