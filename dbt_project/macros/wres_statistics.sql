@@ -83,14 +83,21 @@
     end
 {%- endmacro %}
 
-{% macro survey_gap_assessment(indicator, ci_lower, ci_upper) -%}
-    {#- Adverse: BME significantly higher for 5, 6 and 8; significantly lower for 7. Favourable: the mirror. -#}
+{% macro gap_assessment(higher_is_adverse, ci_lower, ci_upper) -%}
+    {#- A survey gap (focus minus reference group): adverse when the focus group is significantly higher and
+        `higher_is_adverse` (harassment, discrimination), or significantly lower and not (career progression);
+        favourable: the mirror. -#}
     case
         when {{ ci_lower }} is null or {{ ci_upper }} is null then 'not computable'
-        when {{ indicator }} = 7 and {{ ci_upper }} < 0 then 'adverse'
-        when {{ indicator }} = 7 and {{ ci_lower }} > 0 then 'favourable'
-        when {{ indicator }} <> 7 and {{ ci_lower }} > 0 then 'adverse'
-        when {{ indicator }} <> 7 and {{ ci_upper }} < 0 then 'favourable'
+        when not ({{ higher_is_adverse }}) and {{ ci_upper }} < 0 then 'adverse'
+        when not ({{ higher_is_adverse }}) and {{ ci_lower }} > 0 then 'favourable'
+        when {{ higher_is_adverse }} and {{ ci_lower }} > 0 then 'adverse'
+        when {{ higher_is_adverse }} and {{ ci_upper }} < 0 then 'favourable'
         else 'no significant difference'
     end
+{%- endmacro %}
+
+{% macro survey_gap_assessment(indicator, ci_lower, ci_upper) -%}
+    {#- Adverse: BME significantly higher for 5, 6 and 8; significantly lower for 7. Favourable: the mirror. -#}
+    {{ gap_assessment(indicator ~ ' <> 7', ci_lower, ci_upper) }}
 {%- endmacro %}

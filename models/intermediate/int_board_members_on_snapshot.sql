@@ -25,6 +25,8 @@ terms_on_snapshot as (
         members.member_type,
         members.is_voting,
         members.ethnic_group,
+        members.disability,
+        members.sex,
         row_number() over (
             partition by reporting_years.organisation_code, reporting_years.wres_year, members.member_id
             order by members.start_date desc
@@ -46,7 +48,9 @@ final as (
         member_id,
         member_type,
         is_voting,
-        ethnic_group
+        ethnic_group,
+        disability,
+        sex
 
     from terms_on_snapshot
     where term_recency = 1

@@ -1,6 +1,6 @@
 {#- One row per person and snapshot, every assignment category included (Bank and Honorary too): the row that
     step 3 of the workforce population chooses among the person's rows. Indicators 3 and 4 take an event
-    person's ethnic group from here. -#}
+    person's ethnic group from here, and the equality engine the person's disability, sex and age band. -#}
 
 with
 
@@ -31,7 +31,10 @@ final as (
         employee_number,
         assignment_number,
         ethnic_category_code,
-        ethnic_group
+        ethnic_group,
+        disability,
+        sex,
+        age_band
 
     from ranked
     where assignment_rank = 1

@@ -1,5 +1,7 @@
 {#- The workforce population P(O, Y) of spec indicators.md: the WRES workforce on the 31 March snapshot of each
-    reported year, one row per person, each placed in one indicator 1 cell (clinical flag x band). -#}
+    reported year, one row per person, each placed in one indicator 1 cell (clinical flag x band), with the
+    person's protected characteristics as ESR records them and hourly pay (for the equality engine, the PSED
+    profile and the pay gaps). -#}
 
 with
 
@@ -42,7 +44,14 @@ population as (
         people.ethnic_group,
         people.staff_group,
         people.pay_band,
-        people.grade
+        people.grade,
+        people.ethnic_category_code,
+        people.disability,
+        people.sex,
+        people.age_band,
+        people.religious_belief,
+        people.sexual_orientation,
+        people.hourly_rate
 
     from reporting_years
     inner join people
@@ -84,7 +93,14 @@ final as (
         ethnic_group,
         staff_group,
         is_clinical,
-        band
+        band,
+        ethnic_category_code,
+        disability,
+        sex,
+        age_band,
+        religious_belief,
+        sexual_orientation,
+        hourly_rate
 
     from classified
 

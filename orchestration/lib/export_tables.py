@@ -154,3 +154,45 @@ CHECKS = ExportTable(
     description="The result of every data-quality check of the last run (dbt tests and expectation suites alike).",
     source_text=("message",),
 )
+
+# The diversity scorecard (spec outputs.md section 5): published tables, disclosure control applied in the marts.
+# Group names can come from source text (religion, sexual orientation, age band as recorded), so they are
+# neutralised like organisation codes.
+
+DIVERSITY_SCORECARD = ExportTable(
+    name="diversity_scorecard",
+    folder="scorecard",
+    relation="marts.rpt_diversity_scorecard",
+    columns=("organisation_code", "wres_year", "aim", "aim_title", "eds2_outcome", "measure", "measure_title",
+             "standard", "characteristic", "group_name", "reference_group", "unit", "value", "target", "rating",
+             "previous_value", "change_from_previous", "trend_arrow", "trend", "rating_rule", "value_basis",
+             "suppressed"),
+    order_by=("organisation_code", "wres_year", "aim_order", "sort_order", "measure", "group_name"),
+    description="The diversity scorecard: one row per organisation, year, measure and group under the three aims, "
+                "with its EDS2 outcome, value, target, red/amber/green rating and trend (published figures).",
+    source_text=("organisation_code", "group_name"),
+)
+
+PSED_PROFILE = ExportTable(
+    name="psed_profile",
+    folder="scorecard",
+    relation="marts.rpt_publication_psed_profile",
+    columns=("organisation_code", "wres_year", "characteristic", "breakdown", "group_name", "headcount", "total",
+             "share", "suppressed"),
+    order_by=("organisation_code", "wres_year", "characteristic", "breakdown", "group_name"),
+    description="The PSED workforce profile: headcount and share by each protected characteristic, overall and by "
+                "band cluster, with disclosure control.",
+    source_text=("organisation_code", "group_name"),
+)
+
+PAY_GAPS = ExportTable(
+    name="pay_gaps",
+    folder="scorecard",
+    relation="marts.rpt_publication_pay_gaps",
+    columns=("organisation_code", "wres_year", "characteristic", "reference_group", "comparison_group",
+             "reference_headcount", "comparison_headcount", "mean_gap_pct", "median_gap_pct", "suppressed"),
+    order_by=("organisation_code", "wres_year", "characteristic", "comparison_group"),
+    description="Mean and median hourly pay gaps by ethnic group, disability and sex (EDS2 3.2), with disclosure "
+                "control.",
+    source_text=("organisation_code",),
+)

@@ -1,11 +1,18 @@
-{#- Indicator 4: people accessing non-mandatory training or CPD, over the workforce population. -#}
+{#- Indicator 4: people accessing non-mandatory training or CPD, over the workforce population. The rule is
+    macro event_rates, shared with the general return. -#}
 
 with
 
-event_counts as (
+rates as (
 
-    select * from {{ ref('int_wres_event_counts') }}
-    where event_type = 'training'
+    {{ event_rates(
+        reporting_years=none,
+        event_counts=ref('int_wres_event_counts'),
+        event_type='training',
+        group_columns=['ethnic_group'],
+        single_year_breakdown='all',
+        rolling=false
+    ) }}
 
 ),
 
@@ -15,13 +22,13 @@ final as (
         organisation_code,
         wres_year,
         4 as indicator,
-        'all' as breakdown,
+        breakdown,
         ethnic_group,
         numerator,
         denominator,
-        {{ pct('numerator', 'denominator') }} as value
+        value
 
-    from event_counts
+    from rates
 
 )
 

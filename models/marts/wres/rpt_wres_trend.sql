@@ -3,7 +3,8 @@
     the change from the previous year by the better direction of seed wres_indicators (indicators.md,
     "Year-on-year"): lower is better for the likelihoods (2-4) and the gaps of 5, 6 and 8; higher is better for
     the gap of 7; for indicator 9 higher is better up to zero, so what counts is the shortfall below zero.
-    Indicator 1 measures have no better direction. -#}
+    Indicator 1 measures have no better direction. The direction rule (macros worsening and trend_direction) is
+    shared with the diversity scorecard. -#}
 
 with
 
@@ -66,12 +67,7 @@ scored as (
     {#- The change in "badness": positive means worse. #}
     select
         *,
-        case
-            when value is null or previous_value is null then null
-            when better_direction = 'lower' then change_from_previous
-            when better_direction = 'higher' then -change_from_previous
-            when better_direction = 'higher_up_to_zero' then greatest(0, -value) - greatest(0, -previous_value)
-        end as worsening
+        {{ worsening('value', 'previous_value', 'better_direction') }} as worsening
 
     from changes
 
@@ -88,12 +84,7 @@ final as (
         value,
         change_from_previous,
         change_from_first,
-        case
-            when worsening is null then null
-            when worsening < 0 then 'improved'
-            when worsening > 0 then 'worsened'
-            else 'unchanged'
-        end as direction
+        {{ trend_direction('worsening') }} as direction
 
     from scored
 
