@@ -40,6 +40,7 @@ def command_generate(args: argparse.Namespace) -> int:
         last_year=args.last_year,
         seed=args.seed,
         bad_rows=not args.clean,
+        profile="national" if args.national else "sample",
     )
     summary = generate(out, options)
     print(f"wrote landing data to {out}: {summary}")
@@ -76,6 +77,9 @@ def parser() -> argparse.ArgumentParser:
     generate.add_argument("--last-year", type=int, default=2025, help="the last WRES year (default 2025)")
     generate.add_argument("--seed", type=int, default=2025, help="random seed (default 2025)")
     generate.add_argument("--clean", action="store_true", help="write no bad rows")
+    generate.add_argument("--national", action="store_true",
+                          help="the national profile: about 210 organisations of realistic sizes, five years "
+                               "(--organisations and --staff are ignored)")
     generate.set_defaults(handler=command_generate)
     return root
 

@@ -22,7 +22,7 @@ def build_definitions(settings: Settings) -> Definitions:
             assets=[*ingest_assets(), *staged, build_release_asset(staged)],
             asset_checks=[*expectation_checks()],
             jobs=[define_asset_job(BUILD_JOB, selection=AssetSelection.all(), description="Materialise every asset.")],
-            resources={"duckdb": DuckDBResource(database=str(settings.warehouse))},
+            resources={"duckdb": DuckDBResource(database=str(settings.warehouse), connection_config=settings.duckdb_config())},
             executor=in_process_executor,
         ),
         build_dbt_definitions(settings),

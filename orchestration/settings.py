@@ -9,6 +9,7 @@ Settings are environment variables with defaults inside the repository (all giti
 | WRES_EXPORTS_DIR    | exports                    | where every export is written                |
 | WRES_RUN_DATE       | today                      | "the day of the run" of the file rules (YYYY-MM-DD) |
 | WRES_THREADS        | number of CPUs             | DuckDB and dbt threads                       |
+| WRES_MEMORY_LIMIT   | 3GB                        | DuckDB's memory limit (Dagster and dbt alike); beyond it DuckDB spills to disk |
 | DAGSTER_HOME        | .dagster_home              | Dagster's instance folder (run history)      |
 | WRES_PSEUDONYMISATION_KEY | a development key    | the secret of the keyed hash (HMAC-SHA256) that replaces staff identifiers |
 
@@ -27,6 +28,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEVELOPMENT_KEY = "wres-development-key-not-for-real-data"
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 SEEDS_DIR = PROJECT_ROOT / "seeds"
+DEFAULT_MEMORY_LIMIT = "3GB"  # keeps the national build's peak under the 4 GB goal (docs/performance.md)
 
 
 def _path(variable: str, default: Path) -> Path:
@@ -41,6 +43,7 @@ class Settings:
     exports_dir: Path
     run_date_override: dt.date | None
     threads: int
+    memory_limit: str
     dagster_home: Path
     pseudonymisation_key: str
 
@@ -60,6 +63,7 @@ class Settings:
             "WRES_WAREHOUSE": str(self.warehouse),
             "WRES_EXPORTS_DIR": str(self.exports_dir),
             "WRES_THREADS": str(self.threads),
+            "WRES_MEMORY_LIMIT": self.memory_limit,
             "DAGSTER_HOME": str(self.dagster_home),
         }
         if self.run_date_override:
@@ -71,6 +75,10 @@ class Settings:
         same values, and create the warehouse's folder."""
         os.environ.update(self.environment())
         self.warehouse.parent.mkdir(parents=True, exist_ok=True)
+
+    def duckdb_config(self) -> dict[str, str | int]:
+        """DuckDB settings of every connection the pipeline opens (Dagster's resource and dbt's profile)."""
+        return {"threads": self.threads, "memory_limit": self.memory_limit}
 
     def dbt_env(self) -> dict[str, str]:
         """Environment for a dbt subprocess: the same warehouse file and thread count as Dagster."""
@@ -87,6 +95,7 @@ def load_settings() -> Settings:
         exports_dir=_path("WRES_EXPORTS_DIR", PROJECT_ROOT / "exports"),
         run_date_override=dt.date.fromisoformat(run_date_text) if run_date_text else None,
         threads=int(threads_text) if threads_text else (os.cpu_count() or 2),
+        memory_limit=os.environ.get("WRES_MEMORY_LIMIT", "").strip() or DEFAULT_MEMORY_LIMIT,
         dagster_home=_path("DAGSTER_HOME", PROJECT_ROOT / ".dagster_home"),
         pseudonymisation_key=os.environ.get("WRES_PSEUDONYMISATION_KEY", "") or DEVELOPMENT_KEY,
     )
