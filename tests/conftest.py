@@ -1,6 +1,14 @@
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
 import pytest
 
-from tests.harness import ACCEPTANCE_KIT, Build, run_build
+from orchestration.lib.bi import BI_DATABASE
+from tests.bi_readers import Readers
+from tests.harness import ACCEPTANCE_KIT, WRES, Build, run_build
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +30,35 @@ def acceptance_build(build_landing) -> Build:
     build = build_landing(ACCEPTANCE_KIT / "landing", "acceptance")
     assert build.returncode == 0, build.output[-4000:]
     return build
+
+
+@dataclass(frozen=True)
+class SampleBuilds:
+    """A generated landing folder built twice into one work folder, with analysts reading the BI copy all along."""
+
+    first: Build
+    first_exports: dict[Path, bytes]  # every CSV export of the first build but the quality reports
+    second: Build
+    readers: dict[str, dict]  # each reader's report (tests/bi_readers.py)
+
+
+@pytest.fixture(scope="session")
+def sample_builds(tmp_path_factory) -> SampleBuilds:
+    """`wres generate` then `wres build` twice on the same files (the second must change nothing), while two readers
+    read `bi/wres.duckdb` from before the first build (they wait for it) to after the second."""
+    landing = tmp_path_factory.mktemp("landing")
+    subprocess.run([str(WRES), "generate", "--out", str(landing), "--organisations", "3", "--staff", "250",
+                    "--years", "4", "--seed", "7"], check=True, capture_output=True)
+    work = tmp_path_factory.mktemp("sample")
+    readers = Readers(database=work / "exports" / BI_DATABASE, folder=tmp_path_factory.mktemp("readers"))
+    readers.start()
+    try:
+        first = run_build(landing, work)
+        first_exports = {p.relative_to(first.exports): p.read_bytes()
+                         for p in first.exports.rglob("*.csv") if p.parent.name != "quality"}
+        second = run_build(landing, work)
+    finally:
+        reports = readers.stop()
+    assert first.returncode == 0, first.output[-4000:]
+    assert second.returncode == 0, second.output[-4000:]
+    return SampleBuilds(first, first_exports, second, reports)

@@ -1,31 +1,58 @@
-"""`wres build`: materialise every asset in one process and report what happened."""
+"""`wres build`: materialise every asset in one process and report what happened.
+
+Dagster, dbt and Great Expectations are imported inside `run_build`, so that `wres --help` and `wres generate`
+start without them.
+"""
 
 from __future__ import annotations
 
+import sys
+from typing import TYPE_CHECKING
+
 from orchestration.settings import Settings
+
+if TYPE_CHECKING:
+    from dagster import ExecuteInProcessResult
+
+
+def failed_error_checks(result: ExecuteInProcessResult) -> list[str]:
+    """One line per asset check of the run that failed with severity ERROR."""
+    evaluations = (e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION")
+    return [
+        f"FAILED check {evaluation.asset_key.to_user_string()}:{evaluation.check_name}: {evaluation.description or ''}"
+        for evaluation in evaluations
+        if not evaluation.passed and evaluation.severity.value == "ERROR"
+    ]
 
 
 def run_build(settings: Settings) -> int:
-    import sys
-
+    """Run the build job over every organisation of the landing folder; 0 when every step and check passed."""
     from dagster import DagsterInstance
 
-    from orchestration.defs.ingest.assets import DEVELOPMENT_KEY_WARNING
-
     from orchestration.definitions import BUILD_JOB, build_definitions
+    from orchestration.defs.ingest.assets import DEVELOPMENT_KEY_WARNING
+    from orchestration.defs.partitions import build_run_tags
+    from orchestration.lib.progress import BuildProgress, asset_groups
 
     if settings.uses_development_key:
         print(f"WARNING: {DEVELOPMENT_KEY_WARNING}", file=sys.stderr)
     defs = build_definitions(settings)
     job = defs.resolve_job_def(BUILD_JOB)
-    with DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
-    failed_checks = [
-        evaluation
-        for evaluation in (e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION")
-        if not evaluation.passed and evaluation.severity.value == "ERROR"
-    ]
-    for evaluation in failed_checks:
-        print(f"FAILED check {evaluation.asset_key.to_user_string()}:{evaluation.check_name}: {evaluation.description or ''}")
+    progress = BuildProgress(settings, asset_groups(defs))
+    with DagsterInstance.get() as instance, progress.quiet():
+        tags = build_run_tags(instance, settings.landing_dir)  # organisation partitions: docs/operations.md
+        if tags is None:
+            result = None
+        else:
+            run_id = progress.listen(instance)
+            result = job.execute_in_process(instance=instance, raise_on_error=False, run_id=run_id, tags=tags)
+    if result is None:
+        print(f"nothing to build: no organisation code in the landing folder {settings.landing_dir}", file=sys.stderr)
+        return 1
+    failed = failed_error_checks(result)
+    for line in failed:
+        print(line)
+    succeeded = result.success and not failed
+    print(progress.summary(succeeded))
     print(f"warehouse: {settings.warehouse}\nexports:   {settings.exports_dir}")
-    return 0 if result.success and not failed_checks else 1
+    return 0 if succeeded else 1

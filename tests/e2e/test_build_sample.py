@@ -1,14 +1,13 @@
 """End to end: generate a landing folder, run `wres build` through Dagster, check the exports' schemas and the
-load log's reconciliation, then run again on the same files and check nothing changes."""
+load log's reconciliation, then run again on the same files and check nothing changes (the builds are the session
+fixture `sample_builds` of tests/conftest.py)."""
 
 from __future__ import annotations
 
 import csv
-import subprocess
 
 import pytest
 
-from tests.harness import WRES, run_build
 
 pytestmark = pytest.mark.slow
 
@@ -29,18 +28,8 @@ def header(path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    landing = tmp_path_factory.mktemp("landing")
-    subprocess.run([str(WRES), "generate", "--out", str(landing), "--organisations", "3", "--staff", "250",
-                    "--years", "4", "--seed", "7"], check=True, capture_output=True)
-    work = tmp_path_factory.mktemp("sample")
-    first = run_build(landing, work)
-    assert first.returncode == 0, first.output[-4000:]
-    first_exports = {p.relative_to(first.exports): p.read_bytes()
-                     for p in first.exports.rglob("*.csv") if p.parent.name != "quality"}
-    second = run_build(landing, work)
-    assert second.returncode == 0, second.output[-4000:]
-    return first, first_exports, second
+def sample(sample_builds):
+    return sample_builds.first, sample_builds.first_exports, sample_builds.second
 
 
 def test_exports_have_the_spec_columns(sample):

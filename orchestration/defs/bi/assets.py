@@ -7,6 +7,7 @@ from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.dbt.project import MANIFEST
 from orchestration.defs.exports.assets import GROUP, files_metadata, live_paths, mart_key
+from orchestration.defs.partitions import WAREHOUSE_POOL
 from orchestration.lib.bi import BI_TABLES, write_bi_outputs
 from orchestration.lib.bi import owned_patterns as bi_owned_patterns
 from orchestration.lib.release import declare_owned, staging_dir
@@ -16,7 +17,8 @@ from orchestration.settings import load_settings
 
 
 def build_bi_warehouse_asset() -> AssetsDefinition:
-    @asset(key=AssetKey(["exports", "bi", "warehouse"]), group_name=GROUP, kinds={"duckdb", "parquet"},
+    @asset(key=AssetKey(["exports", "bi", "warehouse"]), group_name=GROUP, pool=WAREHOUSE_POOL,
+           kinds={"duckdb", "parquet"},
            deps=sorted({mart_key(table.relation) for table in BI_TABLES}, key=str),
            description="bi/wres.duckdb (read-only, with the dbt docs as comments), bi/<table>.parquet and the "
                        "Evidence source evidence/sources/wres/: every publication, trend, benchmark and "
@@ -33,7 +35,7 @@ def build_bi_warehouse_asset() -> AssetsDefinition:
 
 
 def build_report_asset() -> AssetsDefinition:
-    @asset(key=AssetKey(["exports", "report", "html"]), group_name=GROUP, kinds={"html"},
+    @asset(key=AssetKey(["exports", "report", "html"]), group_name=GROUP, pool=WAREHOUSE_POOL, kinds={"html"},
            deps=[mart_key(relation) for relation in READ_RELATIONS],
            description="A self-contained HTML report per organisation and WRES year and an index page, from the "
                        "publication tables only (report/<code>/wres_<year>.html, report/index.html).")

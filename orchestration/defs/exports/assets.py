@@ -8,6 +8,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, Materiali
 from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.ingest.assets import raw_key
+from orchestration.defs.partitions import WAREHOUSE_POOL
 from orchestration.lib.charts import CHART_SUFFIX, CHARTS_FOLDER, NAMES_RELATION, write_trend_charts
 from orchestration.lib.contract import SOURCES
 from orchestration.lib.export_tables import (
@@ -37,6 +38,7 @@ def write_export(con, table: ExportTable, staging: Path, exports_dir: Path) -> d
     rows = con.execute(f"select count(*) from {table.relation}").fetchone()[0]
     return {
         "rows": MetadataValue.int(rows),
+        "dagster/row_count": MetadataValue.int(rows),  # the row count the Dagster UI shows in its asset views
         "paths": MetadataValue.json([str(exports_dir / p) for p in table.paths()]),
     }
 
@@ -55,7 +57,7 @@ def mart_key(relation: str) -> AssetKey:
 
 
 def build_export_asset(table: ExportTable, deps: list[AssetKey]) -> AssetsDefinition:
-    @asset(key=export_key(table), deps=deps, group_name=GROUP, description=table.description,
+    @asset(key=export_key(table), deps=deps, group_name=GROUP, pool=WAREHOUSE_POOL, description=table.description,
            kinds={"csv", "parquet"} if "parquet" in table.formats else {"csv"})
     def _export(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
         exports_dir = load_settings().exports_dir
@@ -72,7 +74,7 @@ def files_metadata(paths: list[Path]) -> dict[str, object]:
 
 
 def build_workbooks_asset(raw_deps: list[AssetKey]) -> AssetsDefinition:
-    @asset(key=AssetKey(["exports", "returns", "workbooks"]), group_name=GROUP, kinds={"excel"},
+    @asset(key=AssetKey(["exports", "returns", "workbooks"]), group_name=GROUP, pool=WAREHOUSE_POOL, kinds={"excel"},
            deps=[mart_key(WRES_RETURN.relation), mart_key(WRES_HEADLINE.relation),
                  mart_key("marts.rpt_wres_organisation_years"), *raw_deps],
            description="One Excel workbook per organisation and WRES year: the return as a person reads it "
@@ -89,7 +91,7 @@ def build_workbooks_asset(raw_deps: list[AssetKey]) -> AssetsDefinition:
 
 
 def build_charts_asset() -> AssetsDefinition:
-    @asset(key=AssetKey(["exports", "publication", "charts"]), group_name=GROUP, kinds={"png"},
+    @asset(key=AssetKey(["exports", "publication", "charts"]), group_name=GROUP, pool=WAREHOUSE_POOL, kinds={"png"},
            deps=[mart_key(PUBLICATION_RETURN.relation), mart_key(PUBLICATION_HEADLINE.relation),
                  mart_key(NAMES_RELATION)],
            description="One trend chart per organisation for board papers, from the publication tables only.")
@@ -105,7 +107,7 @@ def build_charts_asset() -> AssetsDefinition:
 
 
 def build_release_asset(exports: list[AssetsDefinition]) -> AssetsDefinition:
-    @asset(key=AssetKey(["exports", "release"]), group_name=GROUP,
+    @asset(key=AssetKey(["exports", "release"]), group_name=GROUP, pool=WAREHOUSE_POOL,
            deps=[key for export in exports for key in export.keys],
            description="Moves the run's complete set of exports into place: readers see the previous set or "
                        "the new one, never a mix and never a half-written file.")

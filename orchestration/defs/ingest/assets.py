@@ -3,8 +3,14 @@
 The work is done by `orchestration.lib.loader.load_source`; these assets only wire it to Dagster, turn its
 outcome into metadata and asset checks, and rewrite the quality reports (load log, quarantine, checks), so
 that a rejected file is visible in `quality/quarantine.csv` whatever happens later in the run.
+
+The assets are partitioned by organisation (`orchestration/defs/partitions.py`). The loader brings the whole
+source up to date whatever the run's partitions (it reads only new or changed files and validates again only
+the organisations whose records changed); Dagster records a materialisation for each partition of the run, and
+the metadata names the organisations whose files were read (`docs/operations.md`).
 """
 
+import duckdb
 from dagster import (
     AssetCheckSpec,
     AssetExecutionContext,
@@ -18,6 +24,7 @@ from dagster import (
 from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.checks.results import asset_check_result
+from orchestration.defs.partitions import ORGANISATIONS, SINGLE_RUN, WAREHOUSE_POOL, run_partitions
 from orchestration.lib.contract import SOURCES, Source
 from orchestration.lib.loader import SourceLoad, load_source
 from orchestration.lib.pseudonymise import update_pseudonyms
@@ -57,10 +64,20 @@ def files_table(load: SourceLoad) -> str:
 
 
 def ingest_metadata(load: SourceLoad) -> dict[str, object]:
+    """What went into the source's raw table: row counts, and every landing file with its full content hash."""
     return {
+        "dagster/row_count": MetadataValue.int(load.rows_loaded),
+        "rows_read": MetadataValue.int(sum(f["rows_read"] for f in load.files)),
         "rows_loaded": MetadataValue.int(load.rows_loaded),
         "rows_quarantined": MetadataValue.int(load.rows_quarantined),
         "files": MetadataValue.int(len(load.files)),
+        "landing_file_hashes": MetadataValue.json(
+            [
+                {key: f[key] for key in ("file_name", "content_sha256", "status", "rows_read", "rows_loaded",
+                                         "rows_quarantined")}
+                for f in load.files
+            ]
+        ),
         "files_read_this_run": MetadataValue.json(
             [{"file_name": r.file.file_name, "sha256": r.content_sha256, "status": r.status} for r in load.files_read]
         ),
@@ -96,6 +113,25 @@ def ingest_check_records(load: SourceLoad) -> list[CheckRecord]:
     ]
 
 
+def organisations_read(con: duckdb.DuckDBPyConnection, load: SourceLoad) -> list[str]:
+    """The organisations of the files read this run, from the records the loader keeps of them
+    (`raw.<source>__records`, see `lib/loader.py`)."""
+    files = [read.file.file_name for read in load.files_read]
+    if not files:
+        return []
+    rows = con.execute(
+        f"select distinct upper(organisation_code) from raw.{load.source}__records "
+        "where _file_name in (select unnest(?::varchar[])) and nullif(organisation_code, '') is not null order by 1",
+        [files],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def table_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Rows of a raw table the ingest asset writes beside the source's own (survey answers, pseudonyms)."""
+    return con.execute(f"select count(*) from raw.{table}").fetchone()[0]
+
+
 def build_ingest_asset(source: Source) -> AssetsDefinition:
     primary = raw_key(source.name)
     specs = [
@@ -109,15 +145,18 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
                        description="For every file: rows read = rows loaded + rows quarantined."),
     ]
 
-    @multi_asset(name=f"ingest_{source.name}", specs=specs, check_specs=check_specs)
+    @multi_asset(name=f"ingest_{source.name}", specs=specs, check_specs=check_specs,
+                 partitions_def=ORGANISATIONS, backfill_policy=SINGLE_RUN, pool=WAREHOUSE_POOL)
     def _ingest(context: AssetExecutionContext, duckdb: DuckDBResource):
         settings = load_settings()
         with duckdb.get_connection() as con:
             load = load_source(con, source, settings.landing_dir, SEEDS_DIR, settings.run_date)
+            organisations = organisations_read(con, load)
             new_pseudonyms = update_pseudonyms(con, source, settings.pseudonymisation_key)
             records = ingest_check_records(load)
             record_checks(con, context.run_id, records)
             reports = write_quality_reports(con, settings.exports_dir, context.run_id)
+            row_counts = {table: table_rows(con, table) for table in tables_written(source)[1:]}
         for message in load.rejected:
             context.log.error(f"rejected landing file {source.name}/{message}")
         if source.personal_identifiers and settings.uses_development_key:
@@ -125,10 +164,16 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
         metadata = {
             **ingest_metadata(load),
             "new_pseudonyms": MetadataValue.int(new_pseudonyms),
+            "run_partitions": MetadataValue.int(len(run_partitions(context))),
+            "organisations_read": MetadataValue.json(organisations),
             "quality_reports": MetadataValue.json([str(p) for p in reports]),
         }
         for table in tables_written(source):
-            yield MaterializeResult(asset_key=raw_key(table), metadata=metadata if table == source.name else {})
+            yield MaterializeResult(
+                asset_key=raw_key(table),
+                metadata=metadata if table == source.name
+                else {"dagster/row_count": MetadataValue.int(row_counts[table])},
+            )
         for record in records:
             yield asset_check_result(record, record.check, primary)
 

@@ -8,6 +8,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, Materiali
 from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.exports.assets import GROUP, build_export_asset, files_metadata, live_paths, mart_key
+from orchestration.defs.partitions import WAREHOUSE_POOL
 from orchestration.lib.export_tables import DIVERSITY_SCORECARD, PAY_GAPS, PSED_PROFILE
 from orchestration.lib.release import declare_owned, staging_dir
 from orchestration.lib.scorecard_workbook import (
@@ -22,7 +23,7 @@ SCORECARD_TABLES = (DIVERSITY_SCORECARD, PSED_PROFILE, PAY_GAPS)
 
 
 def build_scorecard_workbooks_asset() -> AssetsDefinition:
-    @asset(key=AssetKey(["exports", "scorecard", "workbooks"]), group_name=GROUP, kinds={"excel"},
+    @asset(key=AssetKey(["exports", "scorecard", "workbooks"]), group_name=GROUP, pool=WAREHOUSE_POOL, kinds={"excel"},
            deps=[mart_key(SCORECARD_RELATION), mart_key(ORGANISATIONS_RELATION),
                  AssetKey(["reference", "scorecard_aims"])],
            description="One diversity scorecard workbook per organisation and WRES year, one sheet per aim, "

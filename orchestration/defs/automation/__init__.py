@@ -1,0 +1,1 @@
+"""Running the warehouse unattended: the landing sensor and the schedules (`docs/operations.md`)."""

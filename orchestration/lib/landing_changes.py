@@ -1,0 +1,214 @@
+"""What is in the landing folder, and what changed since it was last looked at: for partitions and the sensor.
+
+Dagster partitions the ingest and indicator build by organisation (`docs/operations.md`). Two things need to
+know the organisations of the landing folder without touching the warehouse (which a running build may hold):
+
+- `wres build` adds a partition for every organisation code found in the landing folder before it runs (with a
+  cache of what it saw in DAGSTER_HOME, so that only new or changed files are read again);
+- the landing sensor finds the new or changed files (by content hash, as the loader does) and the organisations
+  they affect, and remembers what it saw in its cursor.
+
+A file's organisations are the distinct values of its `organisation_code` column (trimmed, upper-cased, as the
+loader stores them; blank values ignored), whether or not its rows will pass the loader's rules: a partition
+exists for every organisation code that landed. A file the loader cannot read (not text, no
+`organisation_code` column) has no organisations.
+
+Hashing is stat-cached like the loader's (`loader._current_hashes`): a file is hashed again only when its size,
+modification time, change time or inode differ from what was recorded; the content hash stays the truth, so a
+file touched but not changed is not a change. The loader keeps its cache in the warehouse; the sensor keeps its
+own in its cursor (`FileState`), because a sensor must not open the warehouse while a run writes it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from orchestration.lib import landing_files
+from orchestration.lib.contract import SOURCES
+
+ORGANISATION_COLUMN = "organisation_code"
+# From this size a file's organisation codes are read by DuckDB (faster per byte, slower to start).
+DUCKDB_MIN_BYTES = 16 * 1024 * 1024
+
+StatKey = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What was seen of one landing file: its stat key, content hash and organisations."""
+
+    stat: StatKey
+    sha256: str
+    organisations: frozenset[str]
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """A new or changed landing file and the organisations it affects (those of its new and earlier content)."""
+
+    source: str
+    file_name: str
+    sha256: str
+    organisations: frozenset[str]
+
+
+def file_key(source: str, file_name: str) -> str:
+    return f"{source}/{file_name}"
+
+
+def stat_key(path: Path) -> StatKey:
+    """The same stat key as the loader's stat cache: size, modification time, change time, inode."""
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+
+
+def organisations_in_text(text: str) -> frozenset[str]:
+    """The distinct organisation codes of a CSV text (header matched like the loader: case and spaces ignored)."""
+    codes: set[str] = set()
+    column: int | None = None
+    try:
+        for row in csv.reader(io.StringIO(text)):
+            if column is None:
+                if not any(field.strip() for field in row):
+                    continue  # blank lines before the header
+                keys = [landing_files.header_key(field) for field in row]
+                if ORGANISATION_COLUMN not in keys:
+                    return frozenset()
+                column = keys.index(ORGANISATION_COLUMN)
+            elif column < len(row) and row[column].strip():
+                codes.add(row[column].strip().upper())
+    except csv.Error:
+        pass  # a field too large or a NUL byte: the codes read so far (the loader reports the file)
+    return frozenset(codes)
+
+
+def _organisations_by_duckdb(path: Path, data: bytes) -> frozenset[str] | None:
+    """The organisation codes of a UTF-8 file whose first line is its header, read by DuckDB's CSV reader (about
+    half as long as Python's; records it cannot parse are skipped); None when the file is not such a file or
+    DuckDB cannot read it (a quoted line break, a line longer than its limit)."""
+    body = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
+    if b"\x00" in body or not body.strip():
+        return None
+    if not body.isascii():
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    header = next(csv.reader(io.StringIO(body.split(b"\n", 1)[0].decode("utf-8").rstrip("\r"))), [])
+    keys = [landing_files.header_key(name) for name in header]
+    if ORGANISATION_COLUMN not in keys:
+        return None if not any(keys) else frozenset()
+    column = f"c{keys.index(ORGANISATION_COLUMN)}"
+    columns = "{" + ", ".join(f"'c{i}': 'varchar'" for i in range(len(keys))) + "}"
+    try:
+        with duckdb.connect() as con:
+            rows = con.execute(
+                f"""
+                select distinct upper(trim({column}, ' \t\r')) from read_csv(
+                    ?, header = false, skip = 1, auto_detect = false, columns = {columns}, delim = ',',
+                    quote = '"', escape = '"', strict_mode = false, null_padding = true, ignore_errors = true)
+                where trim({column}, ' \t\r') <> ''
+                """,
+                [str(path)],
+            ).fetchall()
+    except duckdb.Error:
+        return None
+    return frozenset(row[0] for row in rows)
+
+
+def file_organisations(path: Path) -> frozenset[str]:
+    """The organisation codes of a landing file (none if the loader could not read it as text): by DuckDB for a
+    large file of plain UTF-8 with its header first, else by Python's CSV reader after the loader's decoding."""
+    data = path.read_bytes()
+    fast = _organisations_by_duckdb(path, data) if len(data) >= DUCKDB_MIN_BYTES else None
+    if fast is not None:
+        return fast
+    try:
+        text, _encoding = landing_files.decode(data)
+    except landing_files.UnreadableFile:
+        return frozenset()
+    return organisations_in_text(text)
+
+
+def landing_paths(landing_dir: Path, sources: Iterable[str] | None = None) -> dict[str, tuple[str, Path]]:
+    """Every landing file of every source, by `source/file_name` (the loader's discovery rule)."""
+    names = list(sources) if sources is not None else [source.name for source in SOURCES]
+    return {
+        file_key(f.source, f.file_name): (f.source, f.path)
+        for name in names
+        for f in landing_files.discover(landing_dir, name)
+    }
+
+
+def scan_landing(landing_dir: Path, previous: Mapping[str, FileState]) -> dict[str, FileState]:
+    """The state of every landing file, reusing `previous` where a file's stat (or else its hash) is unchanged."""
+    states: dict[str, FileState] = {}
+    for key, (_source, path) in landing_paths(landing_dir).items():
+        stat = stat_key(path)
+        known = previous.get(key)
+        if known is not None and known.stat == stat:
+            states[key] = known
+            continue
+        sha = landing_files.sha256_file(path)
+        if known is not None and known.sha256 == sha:
+            states[key] = FileState(stat, sha, known.organisations)  # touched, not changed
+        else:
+            states[key] = FileState(stat, sha, file_organisations(path))
+    return states
+
+
+def changed_files(previous: Mapping[str, FileState], current: Mapping[str, FileState]) -> list[FileChange]:
+    """New files and files whose content hash changed, in key order. A removed file is not a change: the loader
+    keeps what it loaded from it (`docs/operations.md`)."""
+    changes = []
+    for key in sorted(current):
+        state, before = current[key], previous.get(key)
+        if before is not None and before.sha256 == state.sha256:
+            continue
+        source, file_name = key.split("/", 1)
+        organisations = state.organisations | (before.organisations if before else frozenset())
+        changes.append(FileChange(source, file_name, state.sha256, organisations))
+    return changes
+
+
+def landing_organisations(landing_dir: Path, cache: Path | None = None) -> list[str]:
+    """Every organisation code found in the landing folder, sorted. With a `cache` file (the states of the last
+    call), only new or changed files are read again (the stat cache of `scan_landing`); the cache is rewritten."""
+    previous: dict[str, FileState] = {}
+    if cache is not None and cache.exists():
+        try:
+            previous = load_states(cache.read_text(encoding="utf-8")) or {}
+        except (ValueError, KeyError, IndexError, TypeError):
+            previous = {}  # an unreadable cache is only a cache
+    states = scan_landing(landing_dir, previous)
+    if cache is not None:
+        temporary = cache.with_name(cache.name + ".tmp")
+        temporary.write_text(dump_states(states), encoding="utf-8")
+        temporary.replace(cache)
+    return sorted(set().union(*(state.organisations for state in states.values())))
+
+
+def dump_states(states: Mapping[str, FileState]) -> str:
+    """The states as a compact JSON text (a sensor cursor)."""
+    return json.dumps(
+        {key: [*s.stat, s.sha256, sorted(s.organisations)] for key, s in sorted(states.items())},
+        separators=(",", ":"),
+    )
+
+
+def load_states(text: str | None) -> dict[str, FileState] | None:
+    """The states of a cursor written by `dump_states`; None for no cursor (never evaluated)."""
+    if not text:
+        return None
+    return {
+        key: FileState((int(v[0]), int(v[1]), int(v[2]), int(v[3])), str(v[4]), frozenset(v[5]))
+        for key, v in json.loads(text).items()
+    }
