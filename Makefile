@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: help setup browser sample run build test dev docs clean
+.PHONY: help setup browser sample run build test dev docs clean bench
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ dev: sample  ## Open the Dagster UI on the same definitions (http://localhost:30
 
 docs: setup  ## Build the dbt docs site (dbt_project/target/index.html)
 	cd dbt_project && ../$(BIN)/dbt docs generate --profiles-dir . --static
+
+bench: setup  ## The national performance benchmark (docs/performance.md); BENCH_OUT (default /tmp/wres-bench)
+	$(BIN)/python -m bench.national --out $(or $(BENCH_OUT),/tmp/wres-bench)
 
 clean:  ## Remove the environment, generated data, warehouse, exports and dbt target
 	rm -rf $(VENV) $(TOOLS) data .dagster_home dbt_project/target dbt_project/logs

@@ -36,7 +36,7 @@ from orchestration.lib.contract import SOURCES
 
 ORGANISATION_COLUMN = "organisation_code"
 # From this size a file's organisation codes are read by DuckDB (faster per byte, slower to start).
-DUCKDB_MIN_BYTES = 16 * 1024 * 1024
+DUCKDB_MIN_BYTES = 1024 * 1024
 
 StatKey = tuple[int, int, int, int]
 

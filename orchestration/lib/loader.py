@@ -640,21 +640,18 @@ def _rebuild(
         window by_key as (partition by {keys} order by _file_name, _line_number)
         """
     )
-    con.execute(
-        """
-        create or replace temp table _wres_loaded as
-        select _file_name, _line_number from _wres_validated
+    # The loaded rows: valid, less the few later repeats of a key (an anti join with a small table, not a
+    # semi join with a table of every loaded row).
+    loaded = """
+        from _wres_validated
         anti join (select _file_name, _line_number from _wres_ranked where _rank > 1) using (_file_name, _line_number)
-        where _error is null
-        """
-    )
+        where _error is null"""
     con.execute(f"delete from raw.{name} where {loaded_scope}")
     con.execute(
         f"""
         insert into raw.{name}
         select {output_columns_sql(source)}, _file_name, _line_number
-        from _wres_validated
-        semi join _wres_loaded using (_file_name, _line_number)
+        {loaded}
         """
     )
     if source.has_questions:
@@ -665,8 +662,7 @@ def _rebuild(
             select organisation_code, survey_year, respondent_id, entry.key, entry.value
             from (
                 select organisation_code, survey_year, respondent_id, unnest(map_entries(_answers)) as entry
-                from _wres_validated
-                semi join _wres_loaded using (_file_name, _line_number)
+                {loaded}
             )
             where entry.value is not null
             """

@@ -1036,3 +1036,17 @@ def test_staff_survey_without_any_question_column_loads(wh):
 
     assert wh.counts("staff_survey") == {"a.csv": (2, 2, 0)}
     assert wh.table("raw.staff_survey_answers") == []
+
+
+def test_an_organisation_code_missing_from_organisations_is_loaded_not_quarantined(wh):
+    # Not a rule of sources.md: the rows load, and dim_organisations flags the code (is_in_reference_list = false;
+    # docs/decisions.md, "An organisation code absent from organisations").
+    wh.write("organisations", "a.csv", csv_text(ORGANISATIONS_HEADER, "R1A,Trust A,South East,Acute"))
+    wh.write("training", "a.csv", csv_text(TRAINING_HEADER, training("T1", org="R1A"), training("T2", org="ZZ9")))
+
+    wh.load("organisations")
+    load = wh.load("training")
+
+    assert wh.rows("training", "organisation_code") == [("R1A",), ("ZZ9",)]
+    assert wh.quarantine("training") == []
+    assert (load.rows_loaded, load.rows_quarantined) == (2, 0)

@@ -16,7 +16,7 @@ renamed as (
 
     select
         organisation_code,
-        {{ pseudonym('member_id', 'pseudonyms') }} as member_id,
+        member_id_pseudonyms.pseudonym as member_id,
         role_title,
         member_type,
         voting as is_voting,
@@ -30,6 +30,7 @@ renamed as (
         _line_number as source_line_number
 
     from source
+    left join pseudonyms as member_id_pseudonyms on member_id_pseudonyms.value = source.member_id
 
 ),
 

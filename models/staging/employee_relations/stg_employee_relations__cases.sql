@@ -16,8 +16,8 @@ renamed as (
 
     select
         organisation_code,
-        {{ pseudonym('case_id', 'pseudonyms') }} as case_id,
-        {{ pseudonym('employee_number', 'pseudonyms') }} as employee_number,
+        case_id_pseudonyms.pseudonym as case_id,
+        employee_number_pseudonyms.pseudonym as employee_number,
         case_type,
         formal_start_date,
         informal_start_date,
@@ -28,6 +28,8 @@ renamed as (
         _line_number as source_line_number
 
     from source
+    left join pseudonyms as case_id_pseudonyms on case_id_pseudonyms.value = source.case_id
+    left join pseudonyms as employee_number_pseudonyms on employee_number_pseudonyms.value = source.employee_number
 
 ),
 

@@ -30,8 +30,8 @@ renamed as (
     select
         organisation_code,
         snapshot_date,
-        {{ pseudonym('employee_number', 'pseudonyms') }} as employee_number,
-        {{ pseudonym('assignment_number', 'pseudonyms') }} as assignment_number,
+        employee_number_pseudonyms.pseudonym as employee_number,
+        assignment_number_pseudonyms.pseudonym as assignment_number,
         assignment_order,
         coalesce(primary_assignment, false) as is_primary_assignment,
         assignment_category,
@@ -52,6 +52,8 @@ renamed as (
         _line_number as source_line_number
 
     from ordered
+    left join pseudonyms as employee_number_pseudonyms on employee_number_pseudonyms.value = ordered.employee_number
+    left join pseudonyms as assignment_number_pseudonyms on assignment_number_pseudonyms.value = ordered.assignment_number
 
 ),
 

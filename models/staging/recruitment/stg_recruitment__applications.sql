@@ -16,9 +16,9 @@ renamed as (
 
     select
         organisation_code,
-        {{ pseudonym('application_id', 'pseudonyms') }} as application_id,
+        application_id_pseudonyms.pseudonym as application_id,
         vacancy_id,
-        {{ pseudonym('applicant_id', 'pseudonyms') }} as applicant_id,
+        applicant_id_pseudonyms.pseudonym as applicant_id,
         ethnic_origin,
         {{ ethnic_category_code('ethnic_origin') }} as ethnic_category_code,
         disability,
@@ -33,6 +33,8 @@ renamed as (
         _line_number as source_line_number
 
     from source
+    left join pseudonyms as application_id_pseudonyms on application_id_pseudonyms.value = source.application_id
+    left join pseudonyms as applicant_id_pseudonyms on applicant_id_pseudonyms.value = source.applicant_id
 
 ),
 

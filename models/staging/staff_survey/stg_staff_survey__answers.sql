@@ -17,11 +17,12 @@ renamed as (
     select
         organisation_code,
         survey_year,
-        {{ pseudonym('respondent_id', 'pseudonyms') }} as respondent_id,
+        respondent_id_pseudonyms.pseudonym as respondent_id,
         question,
         answer
 
     from source
+    left join pseudonyms as respondent_id_pseudonyms on respondent_id_pseudonyms.value = source.respondent_id
 
 )
 

@@ -17,7 +17,7 @@ renamed as (
     select
         organisation_code,
         survey_year,
-        {{ pseudonym('respondent_id', 'pseudonyms') }} as respondent_id,
+        respondent_id_pseudonyms.pseudonym as respondent_id,
         ethnic_origin,
         {{ ethnic_category_code('ethnic_origin') }} as ethnic_category_code,
         disability,
@@ -27,6 +27,7 @@ renamed as (
         _line_number as source_line_number
 
     from source
+    left join pseudonyms as respondent_id_pseudonyms on respondent_id_pseudonyms.value = source.respondent_id
 
 ),
 

@@ -17,7 +17,7 @@ renamed as (
     select
         organisation_code,
         record_id,
-        {{ pseudonym('employee_number', 'pseudonyms') }} as employee_number,
+        employee_number_pseudonyms.pseudonym as employee_number,
         course_code,
         course_name,
         category,
@@ -26,6 +26,7 @@ renamed as (
         _line_number as source_line_number
 
     from source
+    left join pseudonyms as employee_number_pseudonyms on employee_number_pseudonyms.value = source.employee_number
 
 )
 

@@ -25,7 +25,7 @@ def build_bi_warehouse_asset() -> AssetsDefinition:
                        "scorecard table for analysts and BI tools, never the working warehouse.")
     def _bi_warehouse(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
         exports_dir = load_settings().exports_dir
-        staging = staging_dir(exports_dir, context.run_id)
+        staging = staging_dir(exports_dir, context.run.run_id)
         with duckdb.get_connection() as con:
             written = write_bi_outputs(con, staging, MANIFEST)
         declare_owned(staging, "bi_warehouse", bi_owned_patterns())
@@ -41,7 +41,7 @@ def build_report_asset() -> AssetsDefinition:
                        "publication tables only (report/<code>/wres_<year>.html, report/index.html).")
     def _report(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
         exports_dir = load_settings().exports_dir
-        staging = staging_dir(exports_dir, context.run_id)
+        staging = staging_dir(exports_dir, context.run.run_id)
         with duckdb.get_connection() as con:
             written = write_reports(con, staging)
         declare_owned(staging, "report", report_owned_patterns())

@@ -139,8 +139,8 @@ def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: D
             invocation.manifest,
             describe_failures=lambda relation: describe_failing_rows(con, relation),
         )
-        record_checks(con, context.run_id, records)
-        write_quality_reports(con, load_settings().exports_dir, context.run_id)
+        record_checks(con, context.run.run_id, records)
+        write_quality_reports(con, load_settings().exports_dir, context.run.run_id)
     for event in events:
         yield with_row_count(event, counts)
     if not invocation.is_successful():

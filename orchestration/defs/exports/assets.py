@@ -62,7 +62,7 @@ def build_export_asset(table: ExportTable, deps: list[AssetKey]) -> AssetsDefini
     def _export(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
         exports_dir = load_settings().exports_dir
         with duckdb.get_connection() as con:
-            metadata = write_export(con, table, staging_dir(exports_dir, context.run_id), exports_dir)
+            metadata = write_export(con, table, staging_dir(exports_dir, context.run.run_id), exports_dir)
         return MaterializeResult(metadata=metadata)
 
     return _export
@@ -81,7 +81,7 @@ def build_workbooks_asset(raw_deps: list[AssetKey]) -> AssetsDefinition:
                        "(confidential: exact counts).")
     def _workbooks(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
         exports_dir = load_settings().exports_dir
-        staging = staging_dir(exports_dir, context.run_id)
+        staging = staging_dir(exports_dir, context.run.run_id)
         with duckdb.get_connection() as con:
             written = write_return_workbooks(con, staging)
         declare_owned(staging, "workbooks", ["returns/*/WRES_*.xlsx"])
@@ -97,7 +97,7 @@ def build_charts_asset() -> AssetsDefinition:
            description="One trend chart per organisation for board papers, from the publication tables only.")
     def _charts(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
         exports_dir = load_settings().exports_dir
-        staging = staging_dir(exports_dir, context.run_id)
+        staging = staging_dir(exports_dir, context.run.run_id)
         with duckdb.get_connection() as con:
             written = write_trend_charts(con, staging)
         declare_owned(staging, "charts", [f"{CHARTS_FOLDER}/*{CHART_SUFFIX}"])
@@ -112,7 +112,7 @@ def build_release_asset(exports: list[AssetsDefinition]) -> AssetsDefinition:
            description="Moves the run's complete set of exports into place: readers see the previous set or "
                        "the new one, never a mix and never a half-written file.")
     def _release(context: AssetExecutionContext) -> MaterializeResult:
-        released = release(load_settings().exports_dir, context.run_id)
+        released = release(load_settings().exports_dir, context.run.run_id)
         return MaterializeResult(metadata=files_metadata(released))
 
     return _release

@@ -154,8 +154,8 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
             organisations = organisations_read(con, load)
             new_pseudonyms = update_pseudonyms(con, source, settings.pseudonymisation_key)
             records = ingest_check_records(load)
-            record_checks(con, context.run_id, records)
-            reports = write_quality_reports(con, settings.exports_dir, context.run_id)
+            record_checks(con, context.run.run_id, records)
+            reports = write_quality_reports(con, settings.exports_dir, context.run.run_id)
             row_counts = {table: table_rows(con, table) for table in tables_written(source)[1:]}
         for message in load.rejected:
             context.log.error(f"rejected landing file {source.name}/{message}")

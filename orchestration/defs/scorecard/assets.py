@@ -30,7 +30,7 @@ def build_scorecard_workbooks_asset() -> AssetsDefinition:
                        "ratings coloured (published figures).")
     def _scorecard_workbooks(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
         exports_dir = load_settings().exports_dir
-        staging = staging_dir(exports_dir, context.run_id)
+        staging = staging_dir(exports_dir, context.run.run_id)
         with duckdb.get_connection() as con:
             written = write_scorecard_workbooks(con, staging)
         declare_owned(staging, "scorecard_workbooks", OWNED_PATTERNS)

@@ -1,0 +1,1 @@
+"""The performance benchmark of docs/performance.md (`python -m bench.national`)."""
