@@ -13,9 +13,9 @@ loader stores them; blank values ignored), whether or not its rows will pass the
 exists for every organisation code that landed. A file the loader cannot read (not text, no
 `organisation_code` column) has no organisations.
 
-Hashing is stat-cached like the loader's (`loader._current_hashes`): a file is hashed again only when its size,
-modification time, change time or inode differ from what was recorded; the content hash stays the truth, so a
-file touched but not changed is not a change. The loader keeps its cache in the warehouse; the sensor keeps its
+Hashing is stat-cached with the loader's key (`landing_files.stat_key`): a file is hashed again only when its
+size, modification time, change time or inode differ from what was recorded; the content hash stays the truth,
+so a file touched but not changed is not a change. The loader keeps its cache in the warehouse; the sensor keeps its
 own in its cursor (`FileState`), because a sensor must not open the warehouse while a run writes it.
 """
 
@@ -32,14 +32,12 @@ from pathlib import Path
 import duckdb
 
 from orchestration.lib import landing_files
+from orchestration.lib.landing_files import StatKey, stat_key
 from orchestration.lib.contract import SOURCES
 
 ORGANISATION_COLUMN = "organisation_code"
 # From this size a file's organisation codes are read by DuckDB (faster per byte, slower to start).
 DUCKDB_MIN_BYTES = 1024 * 1024
-
-StatKey = tuple[int, int, int, int]
-
 
 @dataclass(frozen=True)
 class FileState:
@@ -62,12 +60,6 @@ class FileChange:
 
 def file_key(source: str, file_name: str) -> str:
     return f"{source}/{file_name}"
-
-
-def stat_key(path: Path) -> StatKey:
-    """The same stat key as the loader's stat cache: size, modification time, change time, inode."""
-    stat = path.stat()
-    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
 
 
 def organisations_in_text(text: str) -> frozenset[str]:

@@ -53,6 +53,17 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+StatKey = tuple[int, int, int, int]
+
+
+def stat_key(path: Path) -> StatKey:
+    """What the stat caches compare (the loader's in the warehouse, the landing sensor's in its cursor): size,
+    modification time, change time and inode. A file is hashed again only when this differs; the content hash
+    stays the truth, so a file touched but not changed is not a change."""
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+
+
 def sha256_file(path: Path) -> str:
     """The file's SHA-256, read in 1 MiB blocks (a file is never held in memory just to hash it)."""
     digest = hashlib.sha256()

@@ -747,11 +747,6 @@ def _summary(con: duckdb.DuckDBPyConnection, source: Source, files_read: list[Fi
     )
 
 
-def _file_stat_key(path: Path) -> tuple[int, int, int, int]:
-    stat = path.stat()
-    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
-
-
 def _current_hashes(con: duckdb.DuckDBPyConnection, source: Source, files: list[LandingFile]) -> dict[str, str]:
     """Each file's content hash: from the stat cache when the file's stat is unchanged, else by hashing it."""
     cached = {
@@ -762,7 +757,7 @@ def _current_hashes(con: duckdb.DuckDBPyConnection, source: Source, files: list[
     }
     hashes, stats = {}, []
     for file in files:
-        key = _file_stat_key(file.path)
+        key = landing_files.stat_key(file.path)
         known = cached.get(file.file_name)
         hashes[file.file_name] = known[1] if known and known[0] == key else landing_files.sha256_file(file.path)
         stats.append([source.name, file.file_name, *key, hashes[file.file_name]])

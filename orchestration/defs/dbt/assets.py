@@ -26,7 +26,6 @@ from dagster import (
     Failure,
     MetadataValue,
     Output,
-    PartitionsDefinition,
     RetryRequested,
 )
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets, get_asset_key_for_model
@@ -151,10 +150,12 @@ def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: D
         )
 
 
-def build_dbt_assets(project: DbtProject, name: str, partitions_def: PartitionsDefinition) -> AssetsDefinition:
+def build_dbt_assets(project: DbtProject, manifest: Mapping[str, Any]) -> AssetsDefinition:
+    """Every seed, model and data test, partitioned by organisation, built by one `dbt build` per run."""
+
     @dbt_assets(
-        manifest=project.manifest_path, project=project, dagster_dbt_translator=WresDbtTranslator(), name=name,
-        partitions_def=partitions_def, backfill_policy=SINGLE_RUN, pool=WAREHOUSE_POOL,
+        manifest=manifest, project=project, dagster_dbt_translator=WresDbtTranslator(), name="wres_dbt_models",
+        partitions_def=ORGANISATIONS, backfill_policy=SINGLE_RUN, pool=WAREHOUSE_POOL,
     )
     def _models(context: AssetExecutionContext, dbt: WresDbtCliResource, duckdb: DuckDBResource) -> Iterator[Any]:
         yield from run_dbt_build(context, dbt, duckdb)
@@ -173,9 +174,9 @@ def all_organisation_models(manifest: Mapping[str, Any]) -> list[str]:
 def build_dbt_definitions(settings: Settings) -> Definitions:
     ensure_manifest(settings)
     project = wres_dbt_project()
-    models = build_dbt_assets(project, "wres_dbt_models", ORGANISATIONS)
-    unpartitioned = {get_asset_key_for_model([models], name)
-                     for name in all_organisation_models(json.loads(Path(project.manifest_path).read_text()))}
+    manifest = json.loads(Path(project.manifest_path).read_text())  # read once, for both uses below
+    models = build_dbt_assets(project, manifest)
+    unpartitioned = {get_asset_key_for_model([models], name) for name in all_organisation_models(manifest)}
     return Definitions(
         assets=[models.map_asset_specs(
             lambda spec: spec.replace_attributes(partitions_def=None) if spec.key in unpartitioned else spec
