@@ -6,13 +6,13 @@ with
 
 reporting_years as (
 
-    select * from {{ ref('int_wres_reporting_years') }}
+    select * from {{ rebuild_scope(ref('int_wres_reporting_years')) }}
 
 ),
 
 members as (
 
-    select * from {{ ref('stg_board__members') }}
+    select * from {{ rebuild_scope(ref('stg_board__members')) }}
 
 ),
 

@@ -5,9 +5,9 @@
     the capability process instead of the disciplinary one. -#}
 
 {{ event_people(
-    reporting_years=ref('int_wres_reporting_years'),
-    people_by_snapshot=ref('int_people_by_snapshot'),
-    cases=ref('stg_employee_relations__cases'),
+    reporting_years=rebuild_scope(ref('int_wres_reporting_years')),
+    people_by_snapshot=rebuild_scope(ref('int_people_by_snapshot')),
+    cases=rebuild_scope(ref('stg_employee_relations__cases')),
     case_types=['capability'],
     carried_columns=['disability', 'sex', 'age_band']
 ) }}

@@ -11,19 +11,19 @@ with
 
 event_people as (
 
-    select * from {{ ref('int_wres_event_people') }}
+    select * from {{ rebuild_scope(ref('int_wres_event_people')) }}
     union all
-    select * from {{ ref('int_capability_event_people') }}
+    select * from {{ rebuild_scope(ref('int_capability_event_people')) }}
 
 ),
 
 counts as (
 
     {{ event_counts(
-        reporting_years=ref('int_wres_reporting_years'),
+        reporting_years=rebuild_scope(ref('int_wres_reporting_years')),
         groups=equality_group_scaffold(ref('equality_groups'), characteristics),
         event_people='event_people',
-        population=ref('int_wres_workforce_population'),
+        population=rebuild_scope(ref('int_wres_workforce_population')),
         event_types=['disciplinary', 'capability', 'training'],
         characteristics=characteristics,
         group_codes=ref('equality_group_codes')

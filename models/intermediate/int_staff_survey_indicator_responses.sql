@@ -7,13 +7,13 @@ with
 
 respondents as (
 
-    select * from {{ ref('stg_staff_survey__respondents') }}
+    select * from {{ rebuild_scope(ref('stg_staff_survey__respondents')) }}
 
 ),
 
 answers as (
 
-    select * from {{ ref('stg_staff_survey__answers') }}
+    select * from {{ rebuild_scope(ref('stg_staff_survey__answers')) }}
 
 ),
 

@@ -7,10 +7,10 @@ with
 counts as (
 
     {{ event_counts(
-        reporting_years=ref('int_wres_reporting_years'),
+        reporting_years=rebuild_scope(ref('int_wres_reporting_years')),
         groups=wres_group_scaffold(ref('ethnic_groups')),
-        event_people=ref('int_wres_event_people'),
-        population=ref('int_wres_workforce_population'),
+        event_people=rebuild_scope(ref('int_wres_event_people')),
+        population=rebuild_scope(ref('int_wres_workforce_population')),
         event_types=['disciplinary', 'training'],
         characteristics=wres_characteristics()
     ) }}

@@ -11,11 +11,11 @@
     with int_capability_event_people. -#}
 
 {{ event_people(
-    reporting_years=ref('int_wres_reporting_years'),
-    people_by_snapshot=ref('int_people_by_snapshot'),
-    cases=ref('stg_employee_relations__cases'),
+    reporting_years=rebuild_scope(ref('int_wres_reporting_years')),
+    people_by_snapshot=rebuild_scope(ref('int_people_by_snapshot')),
+    cases=rebuild_scope(ref('stg_employee_relations__cases')),
     case_types=['disciplinary'],
-    activities=ref('stg_training__activities'),
+    activities=rebuild_scope(ref('stg_training__activities')),
     training_categories=ref('training_categories'),
     carried_columns=['disability', 'sex', 'age_band']
 ) }}

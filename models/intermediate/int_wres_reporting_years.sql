@@ -5,7 +5,7 @@ with
 
 assignments as (
 
-    select * from {{ ref('stg_esr__assignments') }}
+    select * from {{ rebuild_scope(ref('int_assignments')) }}
 
 ),
 

@@ -7,13 +7,13 @@ with
 
 reporting_years as (
 
-    select * from {{ ref('int_wres_reporting_years') }}
+    select * from {{ rebuild_scope(ref('int_wres_reporting_years')) }}
 
 ),
 
 people as (
 
-    select * from {{ ref('int_workforce_people_by_snapshot') }}
+    select * from {{ rebuild_scope(ref('int_workforce_people_by_snapshot')) }}
 
 ),
 

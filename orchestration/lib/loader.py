@@ -101,6 +101,12 @@ create table if not exists raw.source_state (
     source varchar primary key,
     fingerprint varchar not null
 );
+-- The organisations whose rows changed since dbt last built them ('*': every organisation), by source: what
+-- the next dbt build recomputes (dbt_project/macros/rebuild_scope.sql). The dbt step empties it after a build.
+create table if not exists raw.pending_organisations (
+    source varchar not null,
+    organisation_code varchar not null
+);
 """
 
 
@@ -715,6 +721,20 @@ def _rebuild(
     )
 
 
+def _note_pending(con: duckdb.DuckDBPyConnection, source: Source, organisations: set[str] | None) -> None:
+    """List the organisations whose rows this load changed (None: all of them, noted as '*') for dbt."""
+    codes = ["*"] if organisations is None else sorted(code for code in organisations if code)
+    con.execute(
+        """
+        insert into raw.pending_organisations
+        select ?, code from unnest(?::varchar[]) as codes(code)
+        except
+        select source, organisation_code from raw.pending_organisations
+        """,
+        [source.name, codes],
+    )
+
+
 def _state(
     con: duckdb.DuckDBPyConnection, source: Source
 ) -> tuple[set[tuple[str, str]], set[tuple[str, str]], str | None]:
@@ -859,6 +879,7 @@ def load_source(
             after = _record_organisations(con, source, changed_names)
             organisations = None if fingerprint != known_fingerprint else before | after | due
             _rebuild(con, source, run_date, organisations)
+            _note_pending(con, source, organisations)
             con.execute(
                 "insert or replace into raw.source_state values (?, ?)", [source.name, fingerprint]
             )

@@ -6,12 +6,16 @@
 2. On a tiny landing folder and the real instance config (`dagster.yaml`): the landing sensor's first request
    builds everything; then one trust re-issues its extract, and the sensor's request for that trust (executed
    here in process, as the daemon would launch it) re-materialises that trust only, and the all-organisation
-   assets once.
+   assets once; its dbt build recomputes that trust only (incremental models), and leaves every table as a
+   full refresh would.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -21,7 +25,8 @@ from orchestration.defs.automation.sensors import SENSOR_NAME
 from orchestration.defs.partitions import ORGANISATIONS
 from orchestration.lib.generator import GeneratorOptions, generate
 from orchestration.lib.landing_changes import file_organisations, landing_organisations
-from orchestration.settings import PROJECT_ROOT
+from orchestration.defs.dbt.project import dbt_executable
+from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT
 from tests.harness import ACCEPTANCE_KIT, RUN_DATE, build_env, run_build
 
 pytestmark = pytest.mark.slow
@@ -77,11 +82,13 @@ def test_the_sensor_builds_then_reruns_one_reissued_trust(tmp_path, monkeypatch)
             instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
         return result
 
-    def launch(instance: DagsterInstance, request: RunRequest) -> None:
+    def launch(instance: DagsterInstance, request: RunRequest) -> list[str]:
+        """Run the request; its log messages."""
         result = job.execute_in_process(instance=instance, partition_key=request.partition_key,
                                         asset_selection=request.asset_selection, tags=request.tags,
                                         raise_on_error=False)
         assert result.success
+        return [entry.user_message for entry in instance.all_logs(result.run_id)]
 
     def staff_rows(file_name: str) -> int:
         with duckdb.connect(env["WRES_WAREHOUSE"], read_only=True) as con:
@@ -99,15 +106,46 @@ def test_the_sensor_builds_then_reruns_one_reissued_trust(tmp_path, monkeypatch)
         [trust] = file_organisations(reissued)
         rows_before = staff_rows(reissued.name)
         lines = reissued.read_text(encoding="utf-8").splitlines(keepends=True)
-        reissued.write_text("".join(lines[:-1]), encoding="utf-8")  # one row fewer
+        reissued.write_text("".join(lines[:-5]), encoding="utf-8")  # five rows fewer
 
         [request] = tick(instance, first.cursor).run_requests
         assert request.partition_key == trust
-        launch(instance, request)
+        messages = launch(instance, request)
+        assert f"Incremental build: 1 organisation(s) changed: {trust}" in messages  # dbt: that trust only
         assert partitions_of(instance, RAW_SIP) == sorted([*organisations, trust])  # that trust only
         assert partitions_of(instance, RAW_TRAINING) == organisations  # an unchanged source: not run
         assert partitions_of(instance, BENCHMARK) == [None, None]  # the all-organisation marts once more
-    assert staff_rows(reissued.name) == rows_before - 1
+    assert staff_rows(reissued.name) == rows_before - 5
+    assert_same_as_full_refresh(Path(env["WRES_WAREHOUSE"]), tmp_path / "full_refresh.duckdb")
+
+
+def assert_same_as_full_refresh(warehouse: Path, copy: Path) -> None:
+    """Every intermediate and mart table the incremental build left equals what dbt builds from scratch (on a copy
+    of the warehouse, with `dbt run --full-refresh`), row for row."""
+    shutil.copyfile(warehouse, copy)
+    subprocess.run(
+        [dbt_executable(), "run", "--full-refresh", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
+         "--profiles-dir", str(DBT_PROJECT_DIR)],
+        env={**os.environ, "WRES_WAREHOUSE": str(copy)}, cwd=DBT_PROJECT_DIR, check=True, capture_output=True,
+    )
+    with duckdb.connect() as con:
+        con.execute(f"attach '{warehouse}' as incremental (read_only)")
+        con.execute(f"attach '{copy}' as full_refresh (read_only)")
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "where database_name = 'incremental' and schema_name in ('intermediate', 'marts') order by all"
+        ).fetchall()
+        assert len(tables) > 30
+        differ = [
+            f"{schema}.{table}" for schema, table in tables
+            if con.execute(
+                f"select count(*) from ((select * from incremental.{schema}.{table} "
+                f"except all select * from full_refresh.{schema}.{table}) union all "
+                f"(select * from full_refresh.{schema}.{table} "
+                f"except all select * from incremental.{schema}.{table}))"
+            ).fetchone()[0]
+        ]
+    assert differ == []
 
 
 def test_a_landing_folder_without_any_organisation_code_is_refused(tmp_path):

@@ -3,7 +3,7 @@
     says (macro equality_headline, the engine of the WRES headline too). -#}
 
 {{ equality_headline(
-    ref('rpt_equality_return'),
+    rebuild_scope(ref('rpt_equality_return')),
     "(select characteristic, group_name, comparison_role from " ~ ref('equality_groups') ~ ")",
     ref('equality_metrics')
 ) }}

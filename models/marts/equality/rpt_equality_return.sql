@@ -21,8 +21,8 @@ with
 workforce_by_band as (
 
     {{ workforce_by_band_counts(
-        reporting_years=ref('int_wres_reporting_years'),
-        population=ref('int_wres_workforce_population'),
+        reporting_years=rebuild_scope(ref('int_wres_reporting_years')),
+        population=rebuild_scope(ref('int_wres_workforce_population')),
         bands=ref('indicator_1_bands'),
         groups=equality_group_scaffold(ref('equality_groups'), hr),
         characteristics=hr,
@@ -35,8 +35,8 @@ workforce_by_band as (
 appointments as (
 
     {{ appointment_counts(
-        reporting_years=ref('int_wres_reporting_years'),
-        applications=ref('stg_recruitment__applications'),
+        reporting_years=rebuild_scope(ref('int_wres_reporting_years')),
+        applications=rebuild_scope(ref('stg_recruitment__applications')),
         groups=equality_group_scaffold(ref('equality_groups'), own_answers),
         characteristics=own_answers,
         group_codes=ref('equality_group_codes')
@@ -46,21 +46,21 @@ appointments as (
 
 disciplinary as (
 
-    {{ event_rates(ref('int_wres_reporting_years'), ref('int_equality_event_counts'), 'disciplinary',
+    {{ event_rates(rebuild_scope(ref('int_wres_reporting_years')), rebuild_scope(ref('int_equality_event_counts')), 'disciplinary',
                    ['characteristic', 'group_name'], 'single_year', rolling=true) }}
 
 ),
 
 capability as (
 
-    {{ event_rates(ref('int_wres_reporting_years'), ref('int_equality_event_counts'), 'capability',
+    {{ event_rates(rebuild_scope(ref('int_wres_reporting_years')), rebuild_scope(ref('int_equality_event_counts')), 'capability',
                    ['characteristic', 'group_name'], 'single_year', rolling=true) }}
 
 ),
 
 training as (
 
-    {{ event_rates(none, ref('int_equality_event_counts'), 'training',
+    {{ event_rates(none, rebuild_scope(ref('int_equality_event_counts')), 'training',
                    ['characteristic', 'group_name'], 'all', rolling=false) }}
 
 ),
@@ -68,8 +68,8 @@ training as (
 staff_survey as (
 
     {{ survey_counts(
-        reporting_years=ref('int_wres_reporting_years'),
-        responses=ref('int_equality_survey_responses'),
+        reporting_years=rebuild_scope(ref('int_wres_reporting_years')),
+        responses=rebuild_scope(ref('int_equality_survey_responses')),
         groups=equality_group_scaffold(ref('equality_groups'), own_answers),
         key_column='metric',
         characteristics=own_answers,
@@ -81,7 +81,7 @@ staff_survey as (
 board as (
 
     {{ board_counts(
-        members=ref('int_board_members_on_snapshot'),
+        members=rebuild_scope(ref('int_board_members_on_snapshot')),
         groups=equality_group_scaffold(ref('equality_groups'), own_answers),
         characteristics=own_answers,
         group_codes=ref('equality_group_codes')

@@ -14,13 +14,13 @@ with
 
 reporting_years as (
 
-    select * from {{ ref('int_wres_reporting_years') }}
+    select * from {{ rebuild_scope(ref('int_wres_reporting_years')) }}
 
 ),
 
 paid_population as (
 
-    select * from {{ ref('int_wres_workforce_population') }}
+    select * from {{ rebuild_scope(ref('int_wres_workforce_population')) }}
     where hourly_rate is not null
 
 ),

@@ -18,7 +18,7 @@ with
 
 reporting_years as (
 
-    select * from {{ ref('int_wres_reporting_years') }}
+    select * from {{ rebuild_scope(ref('int_wres_reporting_years')) }}
 
 ),
 
@@ -28,7 +28,7 @@ population as (
         *,
         left(ethnic_category_code, 1) as ethnic_category
 
-    from {{ ref('int_wres_workforce_population') }}
+    from {{ rebuild_scope(ref('int_wres_workforce_population')) }}
 
 ),
 

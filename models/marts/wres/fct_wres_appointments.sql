@@ -7,8 +7,8 @@ with
 counts as (
 
     {{ appointment_counts(
-        reporting_years=ref('int_wres_reporting_years'),
-        applications=ref('stg_recruitment__applications'),
+        reporting_years=rebuild_scope(ref('int_wres_reporting_years')),
+        applications=rebuild_scope(ref('stg_recruitment__applications')),
         groups=wres_group_scaffold(ref('ethnic_groups')),
         characteristics=wres_characteristics()
     ) }}

@@ -7,7 +7,7 @@ with
 counts as (
 
     {{ board_counts(
-        members=ref('int_board_members_on_snapshot'),
+        members=rebuild_scope(ref('int_board_members_on_snapshot')),
         groups=wres_group_scaffold(ref('ethnic_groups')),
         characteristics=wres_characteristics()
     ) }}

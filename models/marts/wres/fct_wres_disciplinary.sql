@@ -8,8 +8,8 @@ with
 rates as (
 
     {{ event_rates(
-        reporting_years=ref('int_wres_reporting_years'),
-        event_counts=ref('int_wres_event_counts'),
+        reporting_years=rebuild_scope(ref('int_wres_reporting_years')),
+        event_counts=rebuild_scope(ref('int_wres_event_counts')),
         event_type='disciplinary',
         group_columns=['ethnic_group'],
         single_year_breakdown='single_year',

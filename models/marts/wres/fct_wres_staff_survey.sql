@@ -8,8 +8,8 @@ with
 counts as (
 
     {{ survey_counts(
-        reporting_years=ref('int_wres_reporting_years'),
-        responses=ref('int_staff_survey_indicator_responses'),
+        reporting_years=rebuild_scope(ref('int_wres_reporting_years')),
+        responses=rebuild_scope(ref('int_staff_survey_indicator_responses')),
         groups=wres_group_scaffold(ref('ethnic_groups')),
         key_column='indicator',
         characteristics=wres_characteristics()

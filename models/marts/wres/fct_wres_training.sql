@@ -7,7 +7,7 @@ rates as (
 
     {{ event_rates(
         reporting_years=none,
-        event_counts=ref('int_wres_event_counts'),
+        event_counts=rebuild_scope(ref('int_wres_event_counts')),
         event_type='training',
         group_columns=['ethnic_group'],
         single_year_breakdown='all',

@@ -7,8 +7,8 @@ with
 counts as (
 
     {{ workforce_by_band_counts(
-        reporting_years=ref('int_wres_reporting_years'),
-        population=ref('int_wres_workforce_population'),
+        reporting_years=rebuild_scope(ref('int_wres_reporting_years')),
+        population=rebuild_scope(ref('int_wres_workforce_population')),
         bands=ref('indicator_1_bands'),
         groups=wres_group_scaffold(ref('ethnic_groups')),
         characteristics=wres_characteristics()

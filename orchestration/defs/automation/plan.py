@@ -7,8 +7,8 @@
   ingest assets and the dbt models for that partition; the last of these runs also refreshes the
   all-organisation assets (benchmark marts, exports), once.
 - More organisations (a national file), or a changed file without an organisation code (the loader will reject
-  it, and must say so): one run over every organisation, like a backfill of them all (dbt rebuilds whole tables
-  either way, and one run is cheaper than many).
+  it, and must say so): one run over every organisation, like a backfill of them all (dbt recomputes the
+  organisations that changed either way, and one run is cheaper than many).
 - An unchanged file (same content hash, even if touched) asks for nothing.
 """
 

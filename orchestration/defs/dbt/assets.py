@@ -3,8 +3,9 @@
 The assets are partitioned by organisation (`orchestration/defs/partitions.py`), except the all-organisation
 marts (`models/marts/benchmark/`: the national benchmark and summary), which are unpartitioned and depend on
 every organisation. One `dbt build` per run whatever the number of organisations (`BackfillPolicy.single_run()`):
-the models rebuild whole tables (DuckDB takes seconds); Dagster records a materialisation for each partition of
-the run, and one for each all-organisation mart. (One asset definition holds both kinds, which Dagster allows;
+a full refresh, or an incremental build of the organisations whose rows the loader changed
+(`orchestration/lib/rebuild.py`, `dbt_project/macros/rebuild_scope.sql`); Dagster records a materialisation for
+each partition of the run, and one for each all-organisation mart. (One asset definition holds both kinds, which Dagster allows;
 two, one per kind, would cost a second dbt invocation, about 6 s, in every run. A run of it must have a
 partition: `wres build` refuses a landing folder without any organisation code.)
 
@@ -31,11 +32,12 @@ from dagster import (
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets, get_asset_key_for_model
 from dagster_duckdb import DuckDBResource
 
-from orchestration.defs.dbt.project import dbt_executable, ensure_manifest, wres_dbt_project
-from orchestration.defs.partitions import ORGANISATIONS, SINGLE_RUN, WAREHOUSE_POOL
+from orchestration.defs.dbt.project import dbt_executable, dbt_project_files, ensure_manifest, wres_dbt_project
+from orchestration.defs.partitions import FULL_REFRESH_TAG, ORGANISATIONS, SINGLE_RUN, WAREHOUSE_POOL
 from orchestration.lib.dbt_results import dbt_check_records
 from orchestration.lib.quality import describe_failing_rows, record_checks, write_quality_reports
-from orchestration.settings import DBT_PROJECT_DIR, Settings, load_settings
+from orchestration.lib.rebuild import finish_rebuild, plan_rebuild, project_fingerprint
+from orchestration.settings import DBT_PROJECT_DIR, PROJECT_ROOT, Settings, load_settings
 
 # The all-organisation marts: the models of models/marts/benchmark/ (their fqn after the project name).
 ALL_ORGANISATION_FOLDER = ("marts", "benchmark")
@@ -124,7 +126,13 @@ def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: D
     runs them, a production build does not. Every data test's result is recorded with the run's checks
     before the step fails on an error, so `quality/checks.csv` names it and the exports stay blocked. The
     events are reported once dbt has finished (the warehouse is dbt's until then), with row counts."""
-    invocation = dbt.cli(BUILD_ARGS, context=context, raise_on_error=False)
+    fingerprint = project_fingerprint(dbt_project_files(), PROJECT_ROOT)
+    with duckdb.get_connection() as con:
+        plan = plan_rebuild(con, fingerprint, forced=context.run.tags.get(FULL_REFRESH_TAG) == "true")
+    context.log.info(("Full refresh: " if plan.full_refresh else "Incremental build: ") + plan.reason)
+    invocation = dbt.cli(
+        BUILD_ARGS + (["--full-refresh"] if plan.full_refresh else []), context=context, raise_on_error=False
+    )
     events = list(invocation.stream())
     if not invocation.is_successful():
         error = invocation.get_error()
@@ -140,6 +148,8 @@ def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: D
         )
         record_checks(con, context.run.run_id, records)
         write_quality_reports(con, load_settings().exports_dir, context.run.run_id)
+        if invocation.is_successful() and not context.is_subset:
+            finish_rebuild(con, plan, fingerprint)
     for event in events:
         yield with_row_count(event, counts)
     if not invocation.is_successful():

@@ -1,0 +1,108 @@
+{#- Incremental builds by organisation (docs/architecture.md, "Incremental builds").
+
+    The models that keep each organisation's rows apart from every other organisation's (the intermediate models,
+    the fct_ marts and the equality marts) are incremental. The loader lists in raw.pending_organisations the
+    organisations whose landing data changed since dbt last built them ('*' for all); an incremental build
+    recomputes those organisations only, reading just their rows of every input (`rebuild_scope`), and replaces
+    their rows of the table (strategy `replace_organisations`). A full refresh (`wres build` makes one whenever
+    the dbt project changed), a missing table, or a '*' recomputes every organisation. The organisation codes are
+    written into the SQL as literals so that DuckDB filters below the staging views' windows. -#}
+
+{% macro rebuilt_organisations() %}
+    {#- The organisations this model's build recomputes: a list of codes, or none for every organisation. -#}
+    {#- (A dbt unit test has no relation: is_incremental() cannot be asked, and the model reads its fixtures.) -#}
+    {%- if not execute or model.resource_type == 'unit_test' or not is_incremental() -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(pending_organisations()) }}
+{% endmacro %}
+
+
+{% macro pending_organisations() %}
+    {#- The organisations the loader listed as changed: a list of codes, or none for every organisation. -#}
+    {%- set listed = run_query(
+        "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = 'pending_organisations'"
+    ).columns[0].values()[0] -%}
+    {%- if listed == 0 -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set codes = run_query(
+        "select distinct organisation_code from raw.pending_organisations order by 1"
+    ).columns[0].values() | list -%}
+    {{ return(none if '*' in codes else codes) }}
+{% endmacro %}
+
+
+{% macro in_rebuilt_organisations(codes, column='organisation_code') %}
+    {#- A condition on `column`: true for every row when `codes` is none, false for every row when it is empty. -#}
+    {%- if codes is none -%}
+        true
+    {%- elif codes | length == 0 -%}
+        false
+    {%- else -%}
+        {{ column }} in ({% for code in codes %}'{{ code | replace("'", "''") }}'{{ ', ' if not loop.last }}{% endfor %})
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro rebuild_scope(relation) %}
+    {#- The rows of a per-organisation relation that this build recomputes: the relation itself in a full build. -#}
+    {%- set codes = rebuilt_organisations() -%}
+    {%- if codes is none -%}
+        {{ relation }}
+    {%- else -%}
+        (select * from {{ relation }} where {{ in_rebuilt_organisations(codes) }})
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro get_incremental_replace_organisations_sql(arg_dict) %}
+    {#- The incremental strategy: the recomputed organisations' rows replace theirs (an organisation without rows
+        any more loses its rows). -#}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ arg_dict['target_relation'] }} where {{ in_rebuilt_organisations(rebuilt_organisations()) }};
+    insert into {{ arg_dict['target_relation'] }} ({{ columns }})
+    select {{ columns }} from {{ arg_dict['temp_relation'] }}
+{% endmacro %}
+
+
+{% macro tested_organisations(relation) %}
+    {#- In an incremental build, the organisations whose rows of `relation` may have changed: a generic data test of
+        an incremental model or staging view (per organisation, with an organisation_code column) reads only their
+        rows; the other organisations' rows are those an earlier build tested. None (every row) in a full refresh
+        and for any other relation. -#}
+    {%- if not execute or flags.FULL_REFRESH -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set nodes = [] -%}
+    {%- for node in graph.nodes.values() -%}
+        {%- if node.resource_type == 'model' and (node.alias or node.name) == relation.identifier
+              and node.schema == relation.schema -%}
+            {%- do nodes.append(node) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if nodes | length != 1 or nodes[0].config.materialized not in ('incremental', 'view') -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
+    {{ return(pending_organisations() if 'organisation_code' in columns else none) }}
+{% endmacro %}
+
+
+{% macro duckdb__get_where_subquery(relation) -%}
+    {#- dbt's own (a generic test's `where` config), and the scope of an incremental build (tested_organisations). -#}
+    {%- set conditions = [] -%}
+    {%- set where = config.get('where', '') -%}
+    {%- if where -%}
+        {%- do conditions.append('(' ~ where ~ ')') -%}
+    {%- endif -%}
+    {%- set codes = tested_organisations(relation) -%}
+    {%- if codes is not none -%}
+        {%- do conditions.append(in_rebuilt_organisations(codes)) -%}
+    {%- endif -%}
+    {%- if conditions -%}
+        {% do return('(select * from ' ~ relation ~ ' where ' ~ conditions | join(' and ') ~ ') dbt_subquery') %}
+    {%- else -%}
+        {% do return(relation) %}
+    {%- endif -%}
+{%- endmacro %}
