@@ -52,7 +52,7 @@ def command_build(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     setup(settings)
-    return run_build(settings)
+    return run_build(settings, full_refresh=args.full_refresh)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -66,6 +66,9 @@ def parser() -> argparse.ArgumentParser:
     build = commands.add_parser(
         "build", help="materialise every asset for the current settings, in one process (non-zero exit on failure)"
     )
+    build.add_argument("--full-refresh", action="store_true",
+                       help="rebuild every organisation and every dbt table from scratch (by default only what "
+                            "changed since the last build is recomputed: docs/operations.md)")
     build.set_defaults(handler=command_build)
 
     generate = commands.add_parser("generate", help="write synthetic landing data (deterministic for a seed)")

@@ -8,13 +8,22 @@ per organisation is written in `docs/operations.md`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from dagster import AssetExecutionContext, BackfillPolicy, DagsterInstance, DynamicPartitionsDefinition
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
-from orchestration.lib.landing_changes import landing_organisations
+from orchestration.lib.landing_changes import (
+    FileState,
+    changed_files,
+    landing_states,
+    load_states,
+    dump_states,
+    organisations_of,
+)
 
 ORGANISATIONS = DynamicPartitionsDefinition(name="organisations")
 SINGLE_RUN = BackfillPolicy.single_run()
@@ -24,6 +33,10 @@ SINGLE_RUN = BackfillPolicy.single_run()
 WAREHOUSE_POOL = "duckdb"
 # What `wres build` last saw of the landing folder (files' stat, hash and organisations), in DAGSTER_HOME.
 LANDING_CACHE = "wres_landing_organisations.json"
+# What the landing folder held, and the code's version, when `wres build` last succeeded, in DAGSTER_HOME.
+LAST_BUILD = "wres_last_build.json"
+# A run with this tag makes a full refresh of the dbt models (`wres build --full-refresh`, or set in the UI).
+FULL_REFRESH_TAG = "wres/full_refresh"
 
 
 def new_organisations(known: Sequence[str], found: Sequence[str]) -> list[str]:
@@ -49,12 +62,71 @@ def add_organisations(instance: DagsterInstance, found: Sequence[str]) -> list[s
     return [*known, *added]
 
 
-def build_run_tags(instance: DagsterInstance, landing_dir: Path) -> dict[str, str] | None:
-    """Before `wres build`: a partition for every organisation code of the landing folder, and the tags of one run
-    over every partition; None when the landing folder holds no organisation code (nothing to build)."""
-    cache = Path(instance.root_directory) / LANDING_CACHE if instance.root_directory else None
-    keys = add_organisations(instance, landing_organisations(landing_dir, cache))
-    return all_organisations_tags(keys) if keys else None
+@dataclass(frozen=True)
+class BuildRun:
+    """The run `wres build` launches: the organisation partition it is for (None: every organisation, by the
+    tags of a partition range), and what to record once it has succeeded (`record_build`)."""
+
+    tags: dict[str, str]
+    organisation: str | None
+    record: str
+
+
+def changed_organisation(
+    built: Mapping[str, FileState] | None, current: Mapping[str, FileState]
+) -> str | None:
+    """The one organisation whose landing files changed since the last successful build; None when that is not
+    one organisation (no record of a build, no change, several organisations, or a file without any)."""
+    if built is None:
+        return None
+    changes = changed_files(built, current)
+    organisations = set().union(*(change.organisations for change in changes)) if changes else set()
+    if len(organisations) != 1 or not all(change.organisations for change in changes):
+        return None
+    return organisations.pop()
+
+
+def last_build(text: str | None, code_version: str) -> dict[str, FileState] | None:
+    """The landing states recorded by the last successful build, if it ran this version of the code."""
+    if not text:
+        return None
+    try:
+        record = json.loads(text)
+        return load_states(json.dumps(record["landing"])) if record.get("code") == code_version else None
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        return None
+
+
+def build_run(
+    instance: DagsterInstance, landing_dir: Path, code_version: str, full_refresh: bool = False
+) -> BuildRun | None:
+    """Before `wres build`: a partition for every organisation code of the landing folder, and the run: for the
+    one organisation whose files changed since the last successful build with this code, else for every
+    organisation (the first build, a change of the code, several organisations, or no change: a refresh). With
+    `full_refresh`, every organisation, and the run's dbt build starts from scratch (`FULL_REFRESH_TAG`). None
+    when the landing folder holds no organisation code (nothing to build)."""
+    home = Path(instance.root_directory) if instance.root_directory else None
+    current = landing_states(landing_dir, home / LANDING_CACHE if home else None)
+    keys = add_organisations(instance, organisations_of(current))
+    if not keys:
+        return None
+    last = home / LAST_BUILD if home else None
+    built = last_build(last.read_text(encoding="utf-8") if last and last.exists() else None, code_version)
+    organisation = None if full_refresh else changed_organisation(built, current)
+    tags = {} if organisation else all_organisations_tags(keys)
+    if full_refresh:
+        tags[FULL_REFRESH_TAG] = "true"
+    record = json.dumps({"code": code_version, "landing": json.loads(dump_states(current))}, separators=(",", ":"))
+    return BuildRun(tags, organisation, record)
+
+
+def record_build(instance: DagsterInstance, run: BuildRun) -> None:
+    """After a successful `wres build`: what it built from, for the next build's comparison."""
+    if instance.root_directory:
+        path = Path(instance.root_directory) / LAST_BUILD
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.write_text(run.record, encoding="utf-8")
+        temporary.replace(path)
 
 
 def run_partitions(context: AssetExecutionContext) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from orchestration.settings import Settings
+from orchestration.settings import PROJECT_ROOT, Settings
 
 if TYPE_CHECKING:
     from dagster import ExecuteInProcessResult
@@ -25,13 +25,17 @@ def failed_error_checks(result: ExecuteInProcessResult) -> list[str]:
     ]
 
 
-def run_build(settings: Settings) -> int:
-    """Run the build job over every organisation of the landing folder; 0 when every step and check passed."""
+def run_build(settings: Settings, full_refresh: bool = False) -> int:
+    """Run the build job over the organisations that changed (every one with `full_refresh`, or when it is not
+    one organisation); 0 when every step and check passed."""
     from dagster import DagsterInstance
 
     from orchestration.definitions import BUILD_JOB, build_definitions
     from orchestration.defs.ingest.assets import DEVELOPMENT_KEY_WARNING
-    from orchestration.defs.partitions import build_run_tags
+    from orchestration.defs.dbt.project import dbt_project_files
+    from orchestration.defs.partitions import build_run, record_build
+    from orchestration.lib.loader import RULES_VERSION
+    from orchestration.lib.rebuild import project_fingerprint
     from orchestration.lib.progress import BuildProgress, asset_groups
 
     if settings.uses_development_key:
@@ -40,12 +44,16 @@ def run_build(settings: Settings) -> int:
     job = defs.resolve_job_def(BUILD_JOB)
     progress = BuildProgress(settings, asset_groups(defs))
     with DagsterInstance.get() as instance, progress.quiet():
-        tags = build_run_tags(instance, settings.landing_dir)  # organisation partitions: docs/operations.md
-        if tags is None:
+        # Organisation partitions: docs/operations.md, "What `wres build` runs".
+        code_version = f"{RULES_VERSION}:{project_fingerprint(dbt_project_files(), PROJECT_ROOT)}"
+        run = build_run(instance, settings.landing_dir, code_version, full_refresh)
+        if run is None:
             result = None
         else:
             run_id = progress.listen(instance)
-            result = job.execute_in_process(instance=instance, raise_on_error=False, run_id=run_id, tags=tags)
+            result = job.execute_in_process(
+                instance=instance, raise_on_error=False, run_id=run_id, tags=run.tags, partition_key=run.organisation
+            )
     if result is None:
         print(f"nothing to build: no organisation code in the landing folder {settings.landing_dir}", file=sys.stderr)
         return 1
@@ -53,6 +61,9 @@ def run_build(settings: Settings) -> int:
     for line in failed:
         print(line)
     succeeded = result.success and not failed
+    if succeeded:
+        with DagsterInstance.get() as instance:
+            record_build(instance, run)
     print(progress.summary(succeeded))
     print(f"warehouse: {settings.warehouse}\nexports:   {settings.exports_dir}")
     return 0 if succeeded else 1

@@ -171,21 +171,40 @@ def changed_files(previous: Mapping[str, FileState], current: Mapping[str, FileS
     return changes
 
 
-def landing_organisations(landing_dir: Path, cache: Path | None = None) -> list[str]:
-    """Every organisation code found in the landing folder, sorted. With a `cache` file (the states of the last
-    call), only new or changed files are read again (the stat cache of `scan_landing`); the cache is rewritten."""
-    previous: dict[str, FileState] = {}
-    if cache is not None and cache.exists():
-        try:
-            previous = load_states(cache.read_text(encoding="utf-8")) or {}
-        except (ValueError, KeyError, IndexError, TypeError):
-            previous = {}  # an unreadable cache is only a cache
+def landing_states(landing_dir: Path, cache: Path | None = None) -> dict[str, FileState]:
+    """The state of every landing file. With a `cache` file (the states of the last call), only new or changed
+    files are read again (the stat cache of `scan_landing`); the cache is rewritten."""
+    previous = read_states(cache) if cache is not None else {}
     states = scan_landing(landing_dir, previous)
     if cache is not None:
-        temporary = cache.with_name(cache.name + ".tmp")
-        temporary.write_text(dump_states(states), encoding="utf-8")
-        temporary.replace(cache)
+        write_states(cache, states)
+    return states
+
+
+def organisations_of(states: Mapping[str, FileState]) -> list[str]:
+    """Every organisation code of the files, sorted."""
     return sorted(set().union(*(state.organisations for state in states.values())))
+
+
+def landing_organisations(landing_dir: Path, cache: Path | None = None) -> list[str]:
+    """Every organisation code found in the landing folder, sorted (`landing_states`, with its cache)."""
+    return organisations_of(landing_states(landing_dir, cache))
+
+
+def read_states(path: Path) -> dict[str, FileState]:
+    """The states written to `path` by `write_states` ({} when there is none or it cannot be read: a cache)."""
+    if not path.exists():
+        return {}
+    try:
+        return load_states(path.read_text(encoding="utf-8")) or {}
+    except (ValueError, KeyError, IndexError, TypeError):
+        return {}
+
+
+def write_states(path: Path, states: Mapping[str, FileState]) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(dump_states(states), encoding="utf-8")
+    temporary.replace(path)
 
 
 def dump_states(states: Mapping[str, FileState]) -> str:

@@ -30,9 +30,19 @@ from orchestration.defs.automation.plan import MAX_ORGANISATION_RUNS, PlannedRun
 from orchestration.defs.automation.schedules import ANNUAL_CRON, MONTHLY_CRON, TIMEZONE, wres_year_ended_by
 from orchestration.defs.automation.sensors import SENSOR_NAME
 from orchestration.defs.dbt.assets import ROW_COUNT, counted_relations, is_lock_error, with_row_count
-from orchestration.defs.partitions import ORGANISATIONS, all_organisations_tags, new_organisations
+from orchestration.defs.partitions import (
+    FULL_REFRESH_TAG,
+    ORGANISATIONS,
+    all_organisations_tags,
+    build_run,
+    changed_organisation,
+    last_build,
+    new_organisations,
+    record_build,
+)
 from orchestration.lib.landing_changes import (
     FileChange,
+    FileState,
     changed_files,
     dump_states,
     file_organisations,
@@ -206,6 +216,46 @@ def test_partition_helpers():
     assert all_organisations_tags(["R1A", "R1B", "R1C"]) == {RANGE_START: "R1A", RANGE_END: "R1C"}
     with pytest.raises(ValueError):
         all_organisations_tags([])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The run `wres build` launches
+
+
+def test_wres_build_runs_every_organisation_first_then_the_one_that_changed(tmp_path):
+    landing = tmp_path / "landing"
+    sip(landing, "R1A")
+    sip(landing, "R1B")
+    (tmp_path / "home").mkdir()
+    with instance_for_test(temp_dir=str(tmp_path / "home")) as instance:
+        first = build_run(instance, landing, "v1")
+        assert first.organisation is None and first.tags == {RANGE_START: "R1A", RANGE_END: "R1B"}
+        record_build(instance, first)
+        assert build_run(instance, landing, "v1").organisation is None  # no change: every organisation again
+        sip(landing, "R1B", staff=3)  # R1B re-issues its extract
+        second = build_run(instance, landing, "v1")
+        assert second.organisation == "R1B" and second.tags == {}
+        assert build_run(instance, landing, "v2").organisation is None  # another version of the code: everything
+        forced = build_run(instance, landing, "v1", full_refresh=True)
+        assert forced.organisation is None and forced.tags[FULL_REFRESH_TAG] == "true"
+        sip(landing, "R1A", staff=3)
+        assert build_run(instance, landing, "v1").organisation is None  # two organisations changed since
+
+
+def test_the_changed_organisation_rule():
+    def states(**files: tuple[str, set[str]]) -> dict[str, FileState]:
+        return {f"staff_in_post/{name}": FileState((1, 1, 1, 1), sha, frozenset(orgs)) for name, (sha, orgs) in files.items()}
+
+    built = states(a=("1", {"R1A"}), b=("2", {"R1B"}), c=("3", set()))
+    assert changed_organisation(None, built) is None  # no build recorded
+    assert changed_organisation(built, built) is None  # nothing changed
+    assert changed_organisation(built, {**built, **states(a=("9", {"R1A"}))}) == "R1A"
+    assert changed_organisation(built, {**built, **states(d=("9", {"R1A"}))}) == "R1A"  # a new file
+    assert changed_organisation(built, {**built, **states(a=("9", {"R1A", "R1B"}))}) is None
+    assert changed_organisation(built, {**built, **states(c=("9", set()))}) is None  # no organisation code
+    assert last_build("not json", "v1") is None and last_build(None, "v1") is None
+    assert last_build('{"code": "v0", "landing": {}}', "v1") is None
+    assert last_build('{"code": "v1", "landing": {}}', "v1") == {}
 
 
 # ---------------------------------------------------------------------------------------------------------------
