@@ -37,7 +37,7 @@ class SampleBuilds:
     """A generated landing folder built twice into one work folder, with analysts reading the BI copy all along."""
 
     first: Build
-    first_exports: dict[Path, bytes]  # every CSV export of the first build but the quality reports
+    first_exports: dict[Path, bytes]  # every CSV, workbook and chart of the first build but the quality reports
     second: Build
     readers: dict[str, dict]  # each reader's report (tests/bi_readers.py)
 
@@ -55,7 +55,8 @@ def sample_builds(tmp_path_factory) -> SampleBuilds:
     try:
         first = run_build(landing, work)
         first_exports = {p.relative_to(first.exports): p.read_bytes()
-                         for p in first.exports.rglob("*.csv") if p.parent.name != "quality"}
+                         for pattern in ("*.csv", "*.xlsx", "*.png") for p in first.exports.rglob(pattern)
+                         if p.parent.name != "quality"}
         second = run_build(landing, work)
     finally:
         reports = readers.stop()

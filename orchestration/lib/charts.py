@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import sys
 import textwrap
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
@@ -31,6 +32,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from orchestration.lib.export_tables import PUBLICATION_HEADLINE, PUBLICATION_RETURN
+from orchestration.lib.reuse import Reuse, write_changed
 from orchestration.lib.publish import atomic_path, remove_stale_temporaries
 
 PUBLICATION_RELATIONS = (PUBLICATION_HEADLINE.relation, PUBLICATION_RETURN.relation)
@@ -64,9 +66,10 @@ GROUP_COLOURS = {"White": "#768692", "BME": "#330072"}
 Series = dict[int, float]  # WRES year -> value (suppressed years absent)
 
 
-def write_trend_charts(con: duckdb.DuckDBPyConnection, exports_dir: Path) -> list[Path]:
+def write_trend_charts(con: duckdb.DuckDBPyConnection, exports_dir: Path, live_dir: Path | None = None) -> list[Path]:
     """Write every organisation's trend chart, remove charts of organisations no longer published, and return
-    the paths written (sorted)."""
+    the paths written (sorted). With `live_dir` (the live exports folder, when `exports_dir` is a run's staging
+    folder), a chart whose figures did not change since the last release is copied from there (`lib/reuse.py`)."""
     folder = exports_dir / CHARTS_FOLDER
     remove_stale_temporaries(folder)
     names = dict(con.execute(f"select organisation_code, organisation_name from {NAMES_RELATION}").fetchall())
@@ -78,7 +81,9 @@ def write_trend_charts(con: duckdb.DuckDBPyConnection, exports_dir: Path) -> lis
          dict(likelihoods.get(code, {})), dict(survey.get(code, {})))
         for code, organisation_years in sorted(years.items())
     ]
-    written = write_charts(jobs)
+    reuse = Reuse.open("charts", live_dir, exports_dir, [sys.modules[__name__]])
+    written = write_changed(reuse, jobs, target_of=lambda job: job[0], arguments_of=lambda job: job[1:],
+                            draw=write_charts)
     for stale in folder.glob(f"*{CHART_SUFFIX}"):
         if stale not in written:
             stale.unlink()

@@ -19,6 +19,7 @@ Every figure is published (disclosure control is applied in the marts), so the w
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -29,7 +30,9 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from orchestration.lib import workbook as workbook_module
 from orchestration.lib.publish import atomic_path
+from orchestration.lib.reuse import Reuse, write_changed
 from orchestration.lib.workbook import (
     BOLD,
     HEADER_ROW,
@@ -61,8 +64,9 @@ RATING_FILLS = {  # the rating word -> (fill colour, font colour)
 SUPPRESSED_NOTE = "Withheld: too few people to publish"
 
 
-def write_scorecard_workbooks(con: duckdb.DuckDBPyConnection, exports_dir: Path) -> list[Path]:
-    """Write the workbook of every organisation-year of the scorecard; return the paths written (sorted)."""
+def write_scorecard_workbooks(con: duckdb.DuckDBPyConnection, exports_dir: Path, live_dir: Path | None = None) -> list[Path]:
+    """Write the workbook of every organisation-year of the scorecard; return the paths written (sorted). With
+    `live_dir`, a workbook whose rows did not change since the last release is copied from there (`lib/reuse.py`)."""
     folder = exports_dir / SCORECARD_FOLDER
     remove_stale_temporaries_in_subfolders(folder)
     rows: dict[tuple[str, int], list[dict]] = defaultdict(list)
@@ -71,8 +75,10 @@ def write_scorecard_workbooks(con: duckdb.DuckDBPyConnection, exports_dir: Path)
         rows[(row["organisation_code"], row["wres_year"])].append(row)
     names = dict(con.execute(f"select organisation_code, organisation_name from {ORGANISATIONS_RELATION}").fetchall())
     aims = con.execute("select aim, title from reference.scorecard_aims order by sort_order").fetchall()
-    written = [write_workbook(code, year, names.get(code), aims, year_rows, folder)
-               for (code, year), year_rows in rows.items()]
+    jobs = [(code, year, names.get(code), aims, year_rows, folder) for (code, year), year_rows in rows.items()]
+    reuse = Reuse.open("scorecard_workbooks", live_dir, exports_dir, [sys.modules[__name__], workbook_module])
+    written = write_changed(reuse, jobs, target_of=lambda job: workbook_path(folder, job[0], job[1]),
+                            arguments_of=lambda job: job[:5], draw=lambda todo: [write_workbook(*job) for job in todo])
     return sorted(written)
 
 

@@ -24,8 +24,9 @@ The workbooks hold exact counts: like the rest of `returns/`, they are confident
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -36,6 +37,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from orchestration.lib.publish import atomic_path, remove_stale_temporaries
+from orchestration.lib.reuse import Reuse, write_changed
 
 RETURNS_FOLDER = "returns"
 QUARANTINE_EXPORT = "quality/quarantine.csv"
@@ -119,15 +121,36 @@ class ReturnData:
     rejected_files: list[tuple[str, str, str | None]]
 
 
-def write_return_workbooks(con: duckdb.DuckDBPyConnection, exports_dir: Path) -> list[Path]:
+def write_return_workbooks(con: duckdb.DuckDBPyConnection, exports_dir: Path, live_dir: Path | None = None) -> list[Path]:
     """Write the workbook of every reported organisation-year, remove those of years no longer reported, and
-    return the paths written (sorted)."""
+    return the paths written (sorted). With `live_dir`, a workbook whose figures did not change since the last
+    release is copied from there (`lib/reuse.py`)."""
     folder = exports_dir / RETURNS_FOLDER
     remove_stale_temporaries_in_subfolders(folder)
     data = read_return_data(con)
-    written = [write_workbook(data, year, folder) for year in data.years]
+    jobs = [(organisation_year_data(data, year), year, folder) for year in data.years]
+    reuse = Reuse.open("return_workbooks", live_dir, exports_dir, [sys.modules[__name__]])
+    written = write_changed(
+        reuse, jobs, target_of=lambda job: workbook_path(folder, job[1]["organisation_code"], job[1]["wres_year"]),
+        arguments_of=lambda job: job[:2], draw=lambda todo: [write_workbook(*job) for job in todo],
+    )
     remove_other_workbooks(folder, set(written))
     return sorted(written)
+
+
+def organisation_year_data(data: ReturnData, year: dict) -> ReturnData:
+    """What one organisation-year's workbook shows (`write_workbook` reads nothing else): its own figures and
+    headlines, its quarantine counts (or everyone's, when the quarantine does not say whose), and what is the same
+    for every workbook."""
+    key = (year["organisation_code"], year["wres_year"])
+    scope = year["organisation_code"] if data.quarantine_by_organisation else ""
+    return replace(
+        data,
+        years=[year],
+        figures={key: data.figures[key]} if key in data.figures else {},
+        headlines={key: data.headlines[key]} if key in data.headlines else {},
+        quarantine={scope: data.quarantine[scope]} if scope in data.quarantine else {},
+    )
 
 
 def workbook_path(folder: Path, organisation_code: str, wres_year: int) -> Path:

@@ -67,7 +67,11 @@ def test_every_reported_year_has_every_indicator(sample):
 
 
 def test_second_run_on_the_same_files_changes_nothing(sample):
+    """Every CSV, and every workbook and chart byte for byte (their figures are unchanged, so the second run copies
+    them from the live release rather than drawing them again: orchestration/lib/reuse.py)."""
     first, first_exports, second = sample
+    assert any(relative.suffix == ".xlsx" for relative in first_exports)
+    assert any(relative.suffix == ".png" for relative in first_exports)
     assert "unchanged" in second.output or second.returncode == 0
     for relative, content in first_exports.items():
         assert (second.exports / relative).read_bytes() == content, relative

@@ -83,7 +83,7 @@ def build_workbooks_asset(raw_deps: list[AssetKey]) -> AssetsDefinition:
         exports_dir = load_settings().exports_dir
         staging = staging_dir(exports_dir, context.run.run_id)
         with duckdb.get_connection() as con:
-            written = write_return_workbooks(con, staging)
+            written = write_return_workbooks(con, staging, exports_dir)
         declare_owned(staging, "workbooks", ["returns/*/WRES_*.xlsx"])
         return MaterializeResult(metadata=files_metadata(live_paths(written, staging, exports_dir)))
 
@@ -99,7 +99,7 @@ def build_charts_asset() -> AssetsDefinition:
         exports_dir = load_settings().exports_dir
         staging = staging_dir(exports_dir, context.run.run_id)
         with duckdb.get_connection() as con:
-            written = write_trend_charts(con, staging)
+            written = write_trend_charts(con, staging, exports_dir)
         declare_owned(staging, "charts", [f"{CHARTS_FOLDER}/*{CHART_SUFFIX}"])
         return MaterializeResult(metadata=files_metadata(live_paths(written, staging, exports_dir)))
 

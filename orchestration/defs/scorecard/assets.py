@@ -32,7 +32,7 @@ def build_scorecard_workbooks_asset() -> AssetsDefinition:
         exports_dir = load_settings().exports_dir
         staging = staging_dir(exports_dir, context.run.run_id)
         with duckdb.get_connection() as con:
-            written = write_scorecard_workbooks(con, staging)
+            written = write_scorecard_workbooks(con, staging, exports_dir)
         declare_owned(staging, "scorecard_workbooks", OWNED_PATTERNS)
         return MaterializeResult(metadata=files_metadata(live_paths(written, staging, exports_dir)))
 
