@@ -52,7 +52,7 @@ test: setup browser  ## Set up and run every test
 	$(BIN)/pytest
 
 dev: sample  ## Open the Dagster UI on the same definitions (http://localhost:3000)
-	$(BIN)/dagster dev -m orchestration.definitions
+	DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS=true $(BIN)/dagster dev -m orchestration.definitions
 
 docs: setup  ## Build the dbt docs site (dbt_project/target/index.html)
 	cd dbt_project && ../$(BIN)/dbt docs generate --profiles-dir . --static
