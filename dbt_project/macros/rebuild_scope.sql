@@ -6,7 +6,9 @@
     recomputes those organisations only, reading just their rows of every input (`rebuild_scope`), and replaces
     their rows of the table (strategy `replace_organisations`). A full refresh (`wres build` makes one whenever
     the dbt project changed), a missing table, or a '*' recomputes every organisation. The organisation codes are
-    written into the SQL as literals so that DuckDB filters below the staging views' windows. -#}
+    written into the SQL as literals so that DuckDB filters below the staging views' windows. In an incremental
+    build the generic data tests of incremental models and staging views read only those organisations' rows
+    (`duckdb__get_where_subquery`): the others' rows are unchanged and were tested when they were built. -#}
 
 {% macro rebuilt_organisations() %}
     {#- The organisations this model's build recomputes: a list of codes, or none for every organisation. -#}
