@@ -19,9 +19,9 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 from orchestration.lib.landing_changes import (
     FileState,
     changed_files,
+    dump_states,
     landing_states,
     load_states,
-    dump_states,
     organisations_of,
 )
 
