@@ -66,7 +66,9 @@ GROUP_COLOURS = {"White": "#768692", "BME": "#330072"}
 Series = dict[int, float]  # WRES year -> value (suppressed years absent)
 
 
-def write_trend_charts(con: duckdb.DuckDBPyConnection, exports_dir: Path, live_dir: Path | None = None) -> list[Path]:
+def write_trend_charts(
+    con: duckdb.DuckDBPyConnection, exports_dir: Path, live_dir: Path | None = None
+) -> list[Path]:
     """Write every organisation's trend chart, remove charts of organisations no longer published, and return
     the paths written (sorted). With `live_dir` (the live exports folder, when `exports_dir` is a run's staging
     folder), a chart whose figures did not change since the last release is copied from there (`lib/reuse.py`)."""

@@ -64,7 +64,9 @@ RATING_FILLS = {  # the rating word -> (fill colour, font colour)
 SUPPRESSED_NOTE = "Withheld: too few people to publish"
 
 
-def write_scorecard_workbooks(con: duckdb.DuckDBPyConnection, exports_dir: Path, live_dir: Path | None = None) -> list[Path]:
+def write_scorecard_workbooks(
+    con: duckdb.DuckDBPyConnection, exports_dir: Path, live_dir: Path | None = None
+) -> list[Path]:
     """Write the workbook of every organisation-year of the scorecard; return the paths written (sorted). With
     `live_dir`, a workbook whose rows did not change since the last release is copied from there (`lib/reuse.py`)."""
     folder = exports_dir / SCORECARD_FOLDER

@@ -121,7 +121,9 @@ class ReturnData:
     rejected_files: list[tuple[str, str, str | None]]
 
 
-def write_return_workbooks(con: duckdb.DuckDBPyConnection, exports_dir: Path, live_dir: Path | None = None) -> list[Path]:
+def write_return_workbooks(
+    con: duckdb.DuckDBPyConnection, exports_dir: Path, live_dir: Path | None = None
+) -> list[Path]:
     """Write the workbook of every reported organisation-year, remove those of years no longer reported, and
     return the paths written (sorted). With `live_dir`, a workbook whose figures did not change since the last
     release is copied from there (`lib/reuse.py`)."""

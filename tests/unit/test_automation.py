@@ -244,7 +244,10 @@ def test_wres_build_runs_every_organisation_first_then_the_one_that_changed(tmp_
 
 def test_the_changed_organisation_rule():
     def states(**files: tuple[str, set[str]]) -> dict[str, FileState]:
-        return {f"staff_in_post/{name}": FileState((1, 1, 1, 1), sha, frozenset(orgs)) for name, (sha, orgs) in files.items()}
+        return {
+            f"staff_in_post/{name}": FileState((1, 1, 1, 1), sha, frozenset(orgs))
+            for name, (sha, orgs) in files.items()
+        }
 
     built = states(a=("1", {"R1A"}), b=("2", {"R1B"}), c=("3", set()))
     assert changed_organisation(None, built) is None  # no build recorded

@@ -5,9 +5,10 @@ marts (`models/marts/benchmark/`: the national benchmark and summary), which are
 every organisation. One `dbt build` per run whatever the number of organisations (`BackfillPolicy.single_run()`):
 a full refresh, or an incremental build of the organisations whose rows the loader changed
 (`orchestration/lib/rebuild.py`, `dbt_project/macros/rebuild_scope.sql`); Dagster records a materialisation for
-each partition of the run, and one for each all-organisation mart. (One asset definition holds both kinds, which Dagster allows;
-two, one per kind, would cost a second dbt invocation, about 6 s, in every run. A run of it must have a
-partition: `wres build` refuses a landing folder without any organisation code.)
+each partition of the run, and one for each all-organisation mart. (One asset definition holds both kinds, which
+Dagster allows; two, one per kind, would cost a second dbt invocation, about 6 s, in every run. A run of it must
+have a partition: `wres build` refuses a landing folder without any organisation code.) After a successful build
+of every dbt asset (not a subset chosen in the UI), the organisations it recomputed are no longer pending.
 
 Each table the build made reports its row count (`dagster/row_count`: one `count(*)` per table after the
 build, about 30 ms for the whole project; views are not counted, as dagster-dbt does not count them).
