@@ -19,11 +19,12 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 from orchestration.lib.landing_changes import (
     FileState,
     changed_files,
-    dump_states,
     landing_states,
-    load_states,
     organisations_of,
+    states_from_json,
+    states_to_json,
 )
+from orchestration.lib.publish import atomic_path
 
 ORGANISATIONS = DynamicPartitionsDefinition(name="organisations")
 SINGLE_RUN = BackfillPolicy.single_run()
@@ -92,7 +93,7 @@ def last_build(text: str | None, code_version: str) -> dict[str, FileState] | No
         return None
     try:
         record = json.loads(text)
-        return load_states(json.dumps(record["landing"])) if record.get("code") == code_version else None
+        return states_from_json(record["landing"]) if record.get("code") == code_version else None
     except (ValueError, KeyError, IndexError, TypeError, AttributeError):
         return None
 
@@ -116,17 +117,15 @@ def build_run(
     tags = {} if organisation else all_organisations_tags(keys)
     if full_refresh:
         tags[FULL_REFRESH_TAG] = "true"
-    record = json.dumps({"code": code_version, "landing": json.loads(dump_states(current))}, separators=(",", ":"))
+    record = json.dumps({"code": code_version, "landing": states_to_json(current)}, separators=(",", ":"))
     return BuildRun(tags, organisation, record)
 
 
 def record_build(instance: DagsterInstance, run: BuildRun) -> None:
     """After a successful `wres build`: what it built from, for the next build's comparison."""
     if instance.root_directory:
-        path = Path(instance.root_directory) / LAST_BUILD
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_text(run.record, encoding="utf-8")
-        temporary.replace(path)
+        with atomic_path(Path(instance.root_directory) / LAST_BUILD) as temporary:
+            temporary.write_text(run.record, encoding="utf-8")
 
 
 def run_partitions(context: AssetExecutionContext) -> list[str]:

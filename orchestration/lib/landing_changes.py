@@ -21,7 +21,6 @@ own in its cursor (`FileState`), because a sensor must not open the warehouse wh
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import json
@@ -33,6 +32,7 @@ import duckdb
 
 from orchestration.lib import landing_files
 from orchestration.lib.landing_files import StatKey, stat_key
+from orchestration.lib.publish import atomic_path
 from orchestration.lib.contract import SOURCES
 
 ORGANISATION_COLUMN = "organisation_code"
@@ -86,14 +86,10 @@ def _organisations_by_duckdb(path: Path, data: bytes) -> frozenset[str] | None:
     """The organisation codes of a UTF-8 file whose first line is its header, read by DuckDB's CSV reader (about
     half as long as Python's; records it cannot parse are skipped); None when the file is not such a file or
     DuckDB cannot read it (a quoted line break, a line longer than its limit)."""
-    body = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
-    if b"\x00" in body or not body.strip():
+    plain = landing_files.plain_utf8(data)
+    if plain is None or not plain[1].strip():
         return None
-    if not body.isascii():
-        try:
-            body.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
+    body = plain[1]
     header = next(csv.reader(io.StringIO(body.split(b"\n", 1)[0].decode("utf-8").rstrip("\r"))), [])
     keys = [landing_files.header_key(name) for name in header]
     if ORGANISATION_COLUMN not in keys:
@@ -202,24 +198,29 @@ def read_states(path: Path) -> dict[str, FileState]:
 
 
 def write_states(path: Path, states: Mapping[str, FileState]) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(dump_states(states), encoding="utf-8")
-    temporary.replace(path)
+    with atomic_path(path) as temporary:
+        temporary.write_text(dump_states(states), encoding="utf-8")
+
+
+def states_to_json(states: Mapping[str, FileState]) -> dict[str, list]:
+    """The states as JSON-ready data: by file key, [size, mtime, ctime, inode, sha256, organisations]."""
+    return {key: [*s.stat, s.sha256, sorted(s.organisations)] for key, s in sorted(states.items())}
+
+
+def states_from_json(data: Mapping[str, list]) -> dict[str, FileState]:
+    return {
+        key: FileState((int(v[0]), int(v[1]), int(v[2]), int(v[3])), str(v[4]), frozenset(v[5]))
+        for key, v in data.items()
+    }
 
 
 def dump_states(states: Mapping[str, FileState]) -> str:
     """The states as a compact JSON text (a sensor cursor)."""
-    return json.dumps(
-        {key: [*s.stat, s.sha256, sorted(s.organisations)] for key, s in sorted(states.items())},
-        separators=(",", ":"),
-    )
+    return json.dumps(states_to_json(states), separators=(",", ":"))
 
 
 def load_states(text: str | None) -> dict[str, FileState] | None:
     """The states of a cursor written by `dump_states`; None for no cursor (never evaluated)."""
     if not text:
         return None
-    return {
-        key: FileState((int(v[0]), int(v[1]), int(v[2]), int(v[3])), str(v[4]), frozenset(v[5]))
-        for key, v in json.loads(text).items()
-    }
+    return states_from_json(json.loads(text))

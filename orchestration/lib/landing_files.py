@@ -182,6 +182,20 @@ class CleanShape:
 LONG_LINE = 1_000_000  # longer lines go to the per-file path, which sizes DuckDB's buffers for them
 
 
+def plain_utf8(data: bytes) -> tuple[str, bytes] | None:
+    """The encoding ("utf-8", or "utf-8-sig" with a byte-order mark) and the body (without the mark) of a file
+    of plain UTF-8 text; None when it is empty, UTF-16, holds a NUL byte or is not UTF-8."""
+    encoding, body = ("utf-8-sig", data[len(_UTF8_BOM):]) if data.startswith(_UTF8_BOM) else ("utf-8", data)
+    if not body or data.startswith(_UTF16_BOMS) or b"\x00" in body:
+        return None
+    if not body.isascii():
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    return encoding, body
+
+
 def clean_shape(data: bytes) -> CleanShape | None:
     """The shape of a file that needs no normalisation, or None when it needs the per-file path.
 
@@ -190,17 +204,10 @@ def clean_shape(data: bytes) -> CleanShape | None:
     the header, no quoted line break (so that a record is a line), and no line longer than `LONG_LINE`. Such a
     file's records are numbered by DuckDB's own reading order, so many of them can be read in one scan.
     """
-    encoding = "utf-8"
-    body = data
-    if data.startswith(_UTF8_BOM):
-        encoding, body = "utf-8-sig", data[len(_UTF8_BOM):]
-    if not body or data.startswith(_UTF16_BOMS) or b"\x00" in body:
+    plain = plain_utf8(data)
+    if plain is None:
         return None
-    if not body.isascii():
-        try:
-            body.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
+    encoding, body = plain
     carriage_returns = body.count(b"\r")
     if carriage_returns == 0:
         new_line = "\n"

@@ -35,7 +35,11 @@ class RebuildPlan:
 
     @property
     def organisations(self) -> list[str]:
-        return sorted({organisation for _source, organisation in self.pending})
+        return _organisations(self.pending)
+
+
+def _organisations(pending: tuple[tuple[str, str], ...]) -> list[str]:
+    return sorted({organisation for _source, organisation in pending})
 
 
 def project_fingerprint(files: Iterable[Path], root: Path) -> str:
@@ -73,7 +77,7 @@ def plan_rebuild(con: duckdb.DuckDBPyConnection, fingerprint: str, forced: bool 
     if any(organisation == ALL_ORGANISATIONS for _source, organisation in pending):
         sources = sorted({source for source, organisation in pending if organisation == ALL_ORGANISATIONS})
         return RebuildPlan(True, "every organisation of " + ", ".join(sources) + " changed", pending)
-    organisations = sorted({organisation for _source, organisation in pending})
+    organisations = _organisations(pending)
     return RebuildPlan(False, f"{len(organisations)} organisation(s) changed: " + ", ".join(organisations), pending)
 
 
