@@ -401,7 +401,10 @@ def test_dagster_yaml_is_a_valid_instance_config_with_one_warehouse_writer(tmp_p
     assert config["concurrency"]["runs"]["max_concurrent_runs"] == 1
     assert config["concurrency"]["pools"] == {"default_limit": 1, "granularity": "run"}
     assert config["run_retries"]["enabled"] is True and config["run_retries"]["max_retries"] >= 1
-    assert config["storage"]["sqlite"]["base_dir"] == {"env": "DAGSTER_HOME"}
+    assert config["storage"]["custom"] == {
+        "module": "orchestration.lib.event_log", "class": "WresSqliteStorage",
+        "config": {"base_dir": {"env": "DAGSTER_HOME"}},
+    }
     shutil.copyfile(PROJECT_ROOT / "dagster.yaml", tmp_path / "dagster.yaml")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DAGSTER_HOME", str(tmp_path))
@@ -412,6 +415,7 @@ def test_dagster_yaml_is_a_valid_instance_config_with_one_warehouse_writer(tmp_p
             assert instance.run_retries_max_retries == config["run_retries"]["max_retries"]
             assert type(instance.run_coordinator).__name__ == "QueuedRunCoordinator"
             assert str(instance.root_directory).startswith(str(tmp_path))
+            assert type(instance.event_log_storage).__name__ == "PooledSqliteEventLogStorage"
     assert (tmp_path / "history").is_dir()  # storage under DAGSTER_HOME
 
 
