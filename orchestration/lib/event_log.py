@@ -14,7 +14,6 @@ the last events, never corrupt the file. The webserver and the daemon read the s
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -27,7 +26,7 @@ from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
 from dagster._core.storage.sqlite_storage import DagsterSqliteStorage, _event_logs_directory
 from dagster._serdes import ConfigurableClassData
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.pool import SingletonThreadPool
+from sqlalchemy.pool import QueuePool
 
 PRAGMAS = ("pragma synchronous = normal",)
 
@@ -44,21 +43,21 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None):
         self._engines: dict[str, Engine] = {}
-        self._engines_lock = threading.Lock()
         super().__init__(base_dir, inst_data)
 
     def _engine(self, shard: str) -> Engine:
-        with self._engines_lock:
-            engine = self._engines.get(shard)
-            if engine is None:
-                engine = create_engine(
-                    self.conn_string_for_shard(shard),
-                    poolclass=SingletonThreadPool,
-                    connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
-                )
-                event.listen(engine, "connect", _set_pragmas)
-                self._engines[shard] = engine
-            return engine
+        """The shard's engine, created on first use (called holding `_db_lock`, as Dagster's `_connect` is)."""
+        engine = self._engines.get(shard)
+        if engine is None:
+            # Connections are used by one thread at a time (under `_db_lock`) but not always the same thread.
+            engine = create_engine(
+                self.conn_string_for_shard(shard),
+                poolclass=QueuePool,
+                connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+            )
+            event.listen(engine, "connect", _set_pragmas)
+            self._engines[shard] = engine
+        return engine
 
     @contextmanager
     def _connect(self, shard: str) -> Iterator[Any]:
@@ -71,7 +70,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
                 yield conn
 
     def dispose(self) -> None:
-        with self._engines_lock:
+        with self._db_lock:
             for engine in self._engines.values():
                 engine.dispose()
             self._engines.clear()
