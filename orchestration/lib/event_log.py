@@ -4,8 +4,8 @@ Dagster's SQLite event log creates a SQLAlchemy engine and opens a SQLite connec
 and commits with SQLite's default `synchronous=FULL`: several connections, an `fsync` and a WAL checkpoint on
 every close, for each of the about 1,300 events of a sample build (about 10 s of its `wres build`) and the
 about 17,000 of a national one (16,476 materialisations). `WresSqliteStorage` is Dagster's own storage, the
-same files in the same places under `DAGSTER_HOME`, with an event log that keeps each database's engine and
-its pooled connections for the life of the process, and commits with `synchronous=NORMAL`. That is SQLite's
+same files in the same places under `DAGSTER_HOME`, with an event log that keeps the engine and pooled
+connection of each recently used database file, and commits with `synchronous=NORMAL`. That is SQLite's
 recommended setting in WAL mode: a committed event survives a crash of the process; a power cut can lose
 the last events, never corrupt the file. The webserver and the daemon read the same files as before.
 
@@ -15,11 +15,11 @@ docs/performance.md, item 13.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from dagster._config import StringSource
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
     SQLITE_BUSY_TIMEOUT_SECONDS,
     SqliteEventLogStorage,
@@ -29,35 +29,39 @@ from dagster._serdes import ConfigurableClassData
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
-PRAGMAS = ("pragma synchronous = normal",)
+# Open database files kept at once: the index and the runs read or written last. A webserver that shows many
+# runs closes the least recently used rather than keeping a connection to every run's file.
+OPEN_DATABASES = 16
 
 
-def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    for pragma in PRAGMAS:
-        cursor.execute(pragma)
-    cursor.close()
+def _synchronous_normal(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("pragma synchronous = normal")
 
 
 class PooledSqliteEventLogStorage(SqliteEventLogStorage):
-    """The per-run SQLite event log, with an engine and a pooled connection kept per database file."""
+    """The per-run SQLite event log, with an engine and a pooled connection kept per recently used database file."""
 
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None):
-        self._engines: dict[str, Engine] = {}
+        self._engines: OrderedDict[str, Engine] = OrderedDict()
         super().__init__(base_dir, inst_data)
 
     def _engine(self, shard: str) -> Engine:
-        """The shard's engine, created on first use (called holding `_db_lock`, as Dagster's `_connect` is)."""
+        """The shard's engine, created on first use; the least recently used beyond `OPEN_DATABASES` are closed.
+        (Called holding `_db_lock`, as Dagster's `_connect` is, so no connection of a closed engine is in use.)"""
         engine = self._engines.get(shard)
-        if engine is None:
-            # Connections are used by one thread at a time (under `_db_lock`) but not always the same thread.
-            engine = create_engine(
-                self.conn_string_for_shard(shard),
-                poolclass=QueuePool,
-                connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
-            )
-            event.listen(engine, "connect", _set_pragmas)
-            self._engines[shard] = engine
+        if engine is not None:
+            self._engines.move_to_end(shard)
+            return engine
+        # Connections are used by one thread at a time (under `_db_lock`) but not always the same thread.
+        engine = create_engine(
+            self.conn_string_for_shard(shard),
+            poolclass=QueuePool,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+        )
+        event.listen(engine, "connect", _synchronous_normal)
+        self._engines[shard] = engine
+        while len(self._engines) > OPEN_DATABASES:
+            self._engines.popitem(last=False)[1].dispose()
         return engine
 
     @contextmanager
@@ -85,10 +89,6 @@ class WresSqliteStorage(DagsterSqliteStorage):
         super().__init__(base_dir, inst_data)
         self._event_log_storage.dispose()
         self._event_log_storage = PooledSqliteEventLogStorage(_event_logs_directory(base_dir))
-
-    @classmethod
-    def config_type(cls) -> dict[str, Any]:
-        return {"base_dir": StringSource}
 
     @classmethod
     def from_config_value(cls, inst_data: ConfigurableClassData, config_value: dict[str, Any]) -> WresSqliteStorage:

@@ -18,7 +18,7 @@ from dagster import (
 )
 from sqlalchemy import text
 
-from orchestration.lib.event_log import PooledSqliteEventLogStorage
+from orchestration.lib.event_log import OPEN_DATABASES, PooledSqliteEventLogStorage
 from orchestration.settings import PROJECT_ROOT
 
 SQLITE_SYNCHRONOUS_NORMAL = 1
@@ -63,3 +63,14 @@ def test_one_engine_per_database_file_and_synchronous_normal(home):
             conn.execute(text("select 1"))
         assert sorted(storage._engines) == ["index", "some-run"]
     assert storage._engines == {}  # disposed with the instance
+
+
+def test_only_the_recently_used_database_files_stay_open(home):
+    with DagsterInstance.from_config(str(home)) as instance:
+        storage = instance.event_log_storage
+        for index in range(OPEN_DATABASES + 3):
+            with storage.run_connection(f"run-{index}") as conn:
+                conn.execute(text("select 1"))
+        assert list(storage._engines) == [f"run-{index}" for index in range(3, OPEN_DATABASES + 3)]
+        with storage.run_connection("run-0") as conn:  # closed, opened again on use
+            assert conn.execute(text("select 1")).scalar() == 1
