@@ -5,9 +5,11 @@ and commits with SQLite's default `synchronous=FULL`: several connections, an `f
 every close, for each of the about 1,300 events of a sample build (about 10 s of its `wres build`) and the
 about 17,000 of a national one (16,476 materialisations). `WresSqliteStorage` is Dagster's own storage, the
 same files in the same places under `DAGSTER_HOME`, with an event log that keeps the engine and pooled
-connection of each recently used database file, and commits with `synchronous=NORMAL`. That is SQLite's
-recommended setting in WAL mode: a committed event survives a crash of the process; a power cut can lose
-the last events, never corrupt the file. The webserver and the daemon read the same files as before.
+connection of each recently used database file, remembers the tables the index has (Dagster asks before it
+stores each materialisation's tags, through a new connection each time), and commits with
+`synchronous=NORMAL`. That is SQLite's recommended setting in WAL mode: a committed event survives a crash of
+the process; a power cut can lose the last events, never corrupt the file. The webserver and the daemon read
+the same files as before.
 
 `dagster.yaml` names it (`storage: custom:`); docs/operations.md, "The instance: `dagster.yaml`", and
 docs/performance.md, item 13.
@@ -43,7 +45,19 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None):
         self._engines: OrderedDict[str, Engine] = OrderedDict()
+        self._index_tables: set[str] = set()
         super().__init__(base_dir, inst_data)
+
+    def has_table(self, table_name: str) -> bool:
+        """Whether the index database has the table. Dagster asks before writing the tags of every
+        materialisation, each time through a new engine and connection (about 5 ms); tables are only ever added
+        (by Dagster's migrations), so a table found once is remembered. (Not under `_db_lock`: Dagster asks while
+        holding an index connection.)"""
+        if table_name not in self._index_tables:
+            if not super().has_table(table_name):
+                return False
+            self._index_tables.add(table_name)
+        return True
 
     def _engine(self, shard: str) -> Engine:
         """The shard's engine, created on first use; the least recently used beyond `OPEN_DATABASES` are closed.

@@ -18,6 +18,8 @@ from dagster import (
 )
 from sqlalchemy import text
 
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+
 from orchestration.lib.event_log import OPEN_DATABASES, PooledSqliteEventLogStorage
 from orchestration.settings import PROJECT_ROOT
 
@@ -74,3 +76,20 @@ def test_only_the_recently_used_database_files_stay_open(home):
         assert list(storage._engines) == [f"run-{index}" for index in range(3, OPEN_DATABASES + 3)]
         with storage.run_connection("run-0") as conn:  # closed, opened again on use
             assert conn.execute(text("select 1")).scalar() == 1
+
+
+def test_a_table_of_the_index_is_looked_up_once(home, monkeypatch):
+    lookups = []
+    dagsters_has_table = SqliteEventLogStorage.has_table
+
+    def counted_has_table(self, table_name):
+        lookups.append(table_name)
+        return dagsters_has_table(self, table_name)
+
+    monkeypatch.setattr(SqliteEventLogStorage, "has_table", counted_has_table)
+    with DagsterInstance.from_config(str(home)) as instance:
+        storage = instance.event_log_storage
+        lookups.clear()
+        assert all(storage.has_table("asset_event_tags") for _ in range(3))
+        assert not storage.has_table("no_such_table") and not storage.has_table("no_such_table")
+    assert lookups == ["asset_event_tags", "no_such_table", "no_such_table"]  # a missing table is asked again
