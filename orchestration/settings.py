@@ -14,7 +14,8 @@ Settings are environment variables with defaults inside the repository (all giti
 | WRES_PSEUDONYMISATION_KEY | a development key    | the secret of the keyed hash (HMAC-SHA256) that replaces staff identifiers |
 
 The same `WRES_WAREHOUSE` value drives Dagster's DuckDB resource and dbt's profile: `dbt_env()` passes it
-to every dbt invocation, and `dbt_project/profiles.yml` reads it with `env_var('WRES_WAREHOUSE')`.
+to the `dbt parse` subprocess, `environment()` to the build's in-process dbt (`defs/dbt/runner.py`), and
+`dbt_project/profiles.yml` reads it with `env_var('WRES_WAREHOUSE')`.
 """
 
 from __future__ import annotations

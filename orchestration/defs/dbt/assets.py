@@ -14,10 +14,8 @@ Each table the build made reports its row count (`dagster/row_count`: one `count
 build, about 30 ms for the whole project; views are not counted, as dagster-dbt does not count them).
 """
 
-import importlib.metadata
 import json
 from collections.abc import Iterator, Mapping
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +30,11 @@ from dagster import (
     Output,
     RetryRequested,
 )
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets, get_asset_key_for_model
+from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets, get_asset_key_for_model
 from dagster_duckdb import DuckDBResource
-from packaging import version
 
-from orchestration.defs.dbt.project import dbt_executable, dbt_project_files, ensure_manifest, wres_dbt_project
+from orchestration.defs.dbt.project import dbt_project_files, ensure_manifest, wres_dbt_project
+from orchestration.defs.dbt.runner import DbtRunnerResource
 from orchestration.defs.partitions import FULL_REFRESH_TAG, ORGANISATIONS, SINGLE_RUN, WAREHOUSE_POOL
 from orchestration.lib.dbt_results import dbt_check_records
 from orchestration.lib.quality import describe_failing_rows, record_checks, write_quality_reports
@@ -51,24 +49,6 @@ ROW_COUNT = "dagster/row_count"
 # tried again after a pause, at most this many times.
 LOCK_RETRIES = 3
 LOCK_RETRY_SECONDS = 30
-
-
-class WresDbtCliResource(DbtCliResource):
-    """dbt's CLI resource without the in-process dbt adapter and without asking the `dbt` executable its version.
-
-    Before every invocation dagster-dbt loads the dbt profile and adapter inside the Dagster process (about
-    4 s here) only to fetch column metadata, which this project does not ask for; the dbt subprocess does the
-    work either way. (dagster-dbt 0.29: a failure here is already tolerated and the adapter may be None.)
-    """
-
-    def _initialize_dbt_core_adapter(self, args):  # noqa: ARG002 - see the class docstring
-        return None
-
-    @cached_property
-    def _cli_version(self) -> version.Version:
-        """The version of dbt-core installed beside Dagster, which is the `dbt` this resource runs
-        (`dbt_executable()`); dagster-dbt would start `dbt --version` in every run to ask (about 2.4 s)."""
-        return version.parse(importlib.metadata.version("dbt-core"))
 
 
 class WresDbtTranslator(DagsterDbtTranslator):
@@ -129,7 +109,7 @@ def is_lock_error(message: str) -> bool:
     return "could not set lock on file" in message.lower()
 
 
-def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource) -> Iterator[Any]:
+def run_dbt_build(context: AssetExecutionContext, dbt: DbtRunnerResource, duckdb: DuckDBResource) -> Iterator[Any]:
     """One `dbt build` of the context's selection; record the data tests, count the rows, then report.
 
     dbt unit tests (hand-computed fixtures of the indicator rules) test the code, not the data: `make test`
@@ -140,32 +120,26 @@ def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, duckdb: D
     with duckdb.get_connection() as con:
         plan = plan_rebuild(con, fingerprint, forced=context.run.tags.get(FULL_REFRESH_TAG) == "true")
     context.log.info(("Full refresh: " if plan.full_refresh else "Incremental build: ") + plan.reason)
-    invocation = dbt.cli(
-        BUILD_ARGS + (["--full-refresh"] if plan.full_refresh else []), context=context, raise_on_error=False
-    )
-    events = list(invocation.stream())
-    if not invocation.is_successful():
-        error = invocation.get_error()
-        if error is not None and is_lock_error(str(error)):
-            raise RetryRequested(max_retries=LOCK_RETRIES, seconds_to_wait=LOCK_RETRY_SECONDS) from error
+    run = dbt.build(context, BUILD_ARGS + (["--full-refresh"] if plan.full_refresh else []))
+    if not run.success and run.error is not None and is_lock_error(run.error):
+        raise RetryRequested(max_retries=LOCK_RETRIES, seconds_to_wait=LOCK_RETRY_SECONDS)
+    events = list(run.asset_events(context))
     built = [uid for uid in map(event_unique_id, events) if uid]
     with duckdb.get_connection() as con:
-        counts = row_counts(con, counted_relations(invocation.manifest, built))
+        counts = row_counts(con, counted_relations(run.manifest, built))
         records = dbt_check_records(
-            invocation.get_artifact("run_results.json"),
-            invocation.manifest,
-            describe_failures=lambda relation: describe_failing_rows(con, relation),
+            run.run_results, run.manifest, describe_failures=lambda relation: describe_failing_rows(con, relation)
         )
         record_checks(con, context.run.run_id, records)
         write_quality_reports(con, load_settings().exports_dir, context.run.run_id)
-        if invocation.is_successful() and not context.is_subset:
+        if run.success and not context.is_subset:
             finish_rebuild(con, plan, fingerprint)
     for event in events:
         yield with_row_count(event, counts)
-    if not invocation.is_successful():
+    if not run.success:
         failed = [f"{r.target}:{r.check}" for r in records if r.is_blocking_failure]
         raise Failure(
-            description="dbt build failed: " + (", ".join(failed) or "see the dbt log"),
+            description="dbt build failed: " + (", ".join(failed) or run.error or "see the dbt log"),
             metadata={"failed_checks": MetadataValue.json(failed)},
         )
 
@@ -177,7 +151,7 @@ def build_dbt_assets(project: DbtProject, manifest: Mapping[str, Any]) -> Assets
         manifest=manifest, project=project, dagster_dbt_translator=WresDbtTranslator(), name="wres_dbt_models",
         partitions_def=ORGANISATIONS, backfill_policy=SINGLE_RUN, pool=WAREHOUSE_POOL,
     )
-    def _models(context: AssetExecutionContext, dbt: WresDbtCliResource, duckdb: DuckDBResource) -> Iterator[Any]:
+    def _models(context: AssetExecutionContext, dbt: DbtRunnerResource, duckdb: DuckDBResource) -> Iterator[Any]:
         yield from run_dbt_build(context, dbt, duckdb)
 
     return _models
@@ -202,8 +176,6 @@ def build_dbt_definitions(settings: Settings) -> Definitions:
             lambda spec: spec.replace_attributes(partitions_def=None) if spec.key in unpartitioned else spec
         )],
         resources={
-            "dbt": WresDbtCliResource(
-                project_dir=str(DBT_PROJECT_DIR), profiles_dir=str(DBT_PROJECT_DIR), dbt_executable=dbt_executable()
-            )
+            "dbt": DbtRunnerResource(project_dir=str(DBT_PROJECT_DIR), profiles_dir=str(DBT_PROJECT_DIR))
         },
     )

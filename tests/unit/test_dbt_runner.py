@@ -1,0 +1,75 @@
+"""dbt in the step's process (orchestration/defs/dbt/runner.py): the command line, why dbt failed, the
+environment dbt reads, and the warehouse released after the invocation."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from orchestration.defs.dbt.runner import close_dbt_duckdb, dbt_arguments, environment, failure_summary
+
+
+def test_the_command_line_has_the_selection_the_folders_and_no_json_artifacts():
+    arguments = dbt_arguments(
+        ["build", "--full-refresh"], ["--select", "fqn:*"], project_dir=Path("/p"), profiles_dir=Path("/p"),
+        target_path=Path("/p/target/run"), indirect_selection=None, log_level_file=None,
+    )
+    assert arguments == [
+        "build", "--full-refresh", "--select", "fqn:*",
+        "--project-dir", "/p", "--profiles-dir", "/p", "--target-path", "/p/target/run", "--log-path", "/p/target/run",
+        "--log-level-file", "none", "--no-write-json", "--no-use-colors",
+    ]
+
+
+def test_the_log_file_and_indirect_selection_when_asked_for():
+    arguments = dbt_arguments(
+        ["build"], [], project_dir=Path("/p"), profiles_dir=Path("/q"), target_path=Path("/t"),
+        indirect_selection="empty", log_level_file="debug",
+    )
+    assert arguments[arguments.index("--log-level-file") + 1] == "debug"
+    assert arguments[-2:] == ["--indirect-selection", "empty"]
+
+
+def test_why_dbt_failed():
+    assert failure_summary(RuntimeError("Could not set lock on file"), []) == "Could not set lock on file"
+    results = [
+        {"unique_id": "model.wres.a", "status": "success", "message": "OK"},
+        {"unique_id": "model.wres.b", "status": "error", "message": "Binder Error: no column x"},
+        {"unique_id": "test.wres.c", "status": "fail", "message": "Got 2 results"},
+        {"unique_id": "model.wres.d", "status": "error", "message": None},
+    ]
+    assert failure_summary(None, results) == "model.wres.b: Binder Error: no column x\nmodel.wres.d: "
+    assert failure_summary(None, results[:1]) is None
+
+
+def test_the_environment_is_set_for_the_block_then_restored(monkeypatch):
+    monkeypatch.setenv("WRES_TEST_KEPT", "before")
+    monkeypatch.delenv("WRES_TEST_ADDED", raising=False)
+    with environment({"WRES_TEST_KEPT": "during", "WRES_TEST_ADDED": "during"}):
+        assert os.environ["WRES_TEST_KEPT"] == os.environ["WRES_TEST_ADDED"] == "during"
+    assert os.environ["WRES_TEST_KEPT"] == "before"
+    assert "WRES_TEST_ADDED" not in os.environ
+
+
+def test_the_warehouse_is_released_after_dbt(tmp_path):
+    """dbt-duckdb keeps its database open for the life of the process; after closing it another process
+    can open the file (as it could when dbt ran as a subprocess)."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    from dbt.adapters.duckdb.credentials import DuckDBCredentials
+    from dbt.adapters.duckdb.environments import create
+
+    warehouse = tmp_path / "wres.duckdb"
+    duckdb.connect(str(warehouse)).close()
+    DuckDBConnectionManager._ENV = create(DuckDBCredentials(path=str(warehouse), database="wres", schema="main"))
+    DuckDBConnectionManager._ENV.handle()
+    opener = [sys.executable, "-c", f"import duckdb; duckdb.connect({str(warehouse)!r}).close()"]
+    assert subprocess.run(opener, capture_output=True).returncode != 0  # held by this process
+
+    close_dbt_duckdb()
+
+    assert DuckDBConnectionManager._ENV is None
+    assert subprocess.run(opener, capture_output=True).returncode == 0
