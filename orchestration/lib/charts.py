@@ -9,8 +9,8 @@ as points. The figure has two parts:
   1.25 band of the four-fifths rule and a line at 1 (equal likelihood);
 - (b) small multiples for indicators 5 to 8: the White and BME percentages by WRES year.
 
-Output is deterministic: a fixed size and dpi, the bundled DejaVu font, and no software or date metadata in the
-PNG. Figures are drawn with the Agg canvas directly (`matplotlib.figure.Figure`, not pyplot), so no display is
+Output is deterministic: a fixed size, layout and dpi, the bundled DejaVu font, and no software or date metadata
+in the PNG. Figures are drawn with the Agg canvas directly (`matplotlib.figure.Figure`, not pyplot), so no display is
 needed and no figure stays registered in pyplot's global state after a chart is written.
 """
 
@@ -44,6 +44,11 @@ NATIONAL_CODE = "ALL"  # rows totalling every organisation: not an organisation,
 FIGURE_SIZE = (11.0, 11.0)  # inches
 DPI = 100
 PNG_METADATA = {"Software": None}
+# A fixed layout (fractions of each part of the figure), drawn once by eye against matplotlib's constrained layout:
+# every label of the figure has a fixed length but the organisation's name, which is centred in the title.
+# Constrained layout took a third of the time of each chart (docs/performance.md, item 20).
+LIKELIHOOD_MARGINS = {"left": 0.055, "right": 0.70, "top": 0.80, "bottom": 0.14}  # (a); its legend on the right
+SURVEY_MARGINS = {"left": 0.055, "right": 0.99, "top": 0.87, "bottom": 0.07, "wspace": 0.12, "hspace": 0.42}  # (b)
 # Charts are drawn in a pool of processes from this many per process (below it, starting the pool costs more
 # than it saves), by at most this many processes.
 MIN_CHARTS_PER_WORKER = 12
@@ -204,20 +209,22 @@ def draw_survey(axes: Axes, years: list[int], indicator: int, survey: dict[tuple
 def write_chart(target: Path, organisation: str, years: list[int], likelihoods: dict[tuple[int, str], Series],
                 survey: dict[tuple[int, str], Series]) -> Path:
     """Draw one organisation's figure and write it atomically as a PNG; return its path."""
-    figure = Figure(figsize=FIGURE_SIZE, dpi=DPI, layout="constrained")
+    figure = Figure(figsize=FIGURE_SIZE, dpi=DPI)
     FigureCanvasAgg(figure)
     figure.suptitle(f"{organisation}: Workforce Race Equality Standard trend\n"
                     "published figures with disclosure control; suppressed values are not shown",
-                    fontsize=12)
+                    fontsize=12, y=0.995)
     top, bottom = figure.subfigures(2, 1, height_ratios=(1.1, 2))
+    top.subplots_adjust(**LIKELIHOOD_MARGINS)
     draw_likelihoods(top.subplots(), years, likelihoods)
     bottom.suptitle("(b) Staff survey, indicators 5 to 8: percentage of White and BME staff", fontsize=10,
-                    x=0.01, ha="left")
+                    x=0.01, y=0.985, ha="left")
+    bottom.subplots_adjust(**SURVEY_MARGINS)
     small_multiples = bottom.subplots(2, 2).ravel()
     for axes, indicator in zip(small_multiples, SURVEY_TITLES):
         draw_survey(axes, years, indicator, survey)
-    bottom.legend(*small_multiples[0].get_legend_handles_labels(), loc="outside upper right", ncols=2, fontsize=9,
-                  frameon=False)
+    bottom.legend(*small_multiples[0].get_legend_handles_labels(), loc="upper right", bbox_to_anchor=(0.99, 0.995),
+                  ncols=2, fontsize=9, frameon=False)
     with atomic_path(target) as temporary:
         figure.savefig(temporary, format="png", dpi=DPI, metadata=PNG_METADATA)
     return target
