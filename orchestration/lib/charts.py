@@ -17,13 +17,9 @@ needed and no figure stays registered in pyplot's global state after a chart is 
 from __future__ import annotations
 
 import math
-import multiprocessing
-import os
 import sys
 import textwrap
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import duckdb
@@ -32,6 +28,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from orchestration.lib.export_tables import PUBLICATION_HEADLINE, PUBLICATION_RETURN
+from orchestration.lib.pool import draw_all
 from orchestration.lib.reuse import Reuse, write_changed
 from orchestration.lib.publish import atomic_path, remove_stale_temporaries
 
@@ -50,9 +47,8 @@ PNG_METADATA = {"Software": None}
 LIKELIHOOD_MARGINS = {"left": 0.055, "right": 0.70, "top": 0.80, "bottom": 0.14}  # (a); its legend on the right
 SURVEY_MARGINS = {"left": 0.055, "right": 0.99, "top": 0.87, "bottom": 0.07, "wspace": 0.12, "hspace": 0.42}  # (b)
 # Charts are drawn in a pool of processes from this many per process (below it, starting the pool costs more
-# than it saves), by at most this many processes.
-MIN_CHARTS_PER_WORKER = 12
-MAX_WORKERS = 4
+# than it saves): `lib/pool.py`.
+CHARTS_PER_WORKER = 12
 
 LIKELIHOOD_SERIES = (  # (indicator, breakdown, legend label, colour)
     (2, "all", "Indicator 2: appointed from shortlisting\n(White relative to BME)", "#005EB8"),
@@ -90,33 +86,11 @@ def write_trend_charts(
     ]
     reuse = Reuse.open("charts", live_dir, exports_dir, [sys.modules[__name__]])
     written = write_changed(reuse, jobs, target_of=lambda job: job[0], arguments_of=lambda job: job[1:],
-                            draw=write_charts)
+                            draw=lambda todo: draw_all(write_chart, todo, CHARTS_PER_WORKER))
     for stale in folder.glob(f"*{CHART_SUFFIX}"):
         if stale not in written:
             stale.unlink()
     return sorted(written)
-
-
-def write_charts(jobs: list[tuple]) -> list[Path]:
-    """Draw the charts: in this process when there are few, else in a pool of processes, one per CPU (drawing
-    is pure Python and single-threaded; about 0.7 s a chart, so 200 organisations take minutes on one core).
-    Each chart is drawn by the same code from the same figures wherever it runs, so the files are the same."""
-    workers = min(os.cpu_count() or 1, MAX_WORKERS, len(jobs) // MIN_CHARTS_PER_WORKER)
-    if workers < 2:
-        return [write_chart(*job) for job in jobs]
-    # "spawn": fresh interpreters, never a fork of this process and the DuckDB threads it holds.
-    # A pool that cannot start (its processes cannot import the main module, e.g. a script read from stdin)
-    # leaves the work to this process.
-    context = multiprocessing.get_context("spawn")
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            return list(pool.map(_write_chart_job, jobs, chunksize=4))
-    except BrokenProcessPool:
-        return [write_chart(*job) for job in jobs]
-
-
-def _write_chart_job(job: tuple) -> Path:
-    return write_chart(*job)
 
 
 def read_years(con: duckdb.DuckDBPyConnection) -> dict[str, list[int]]:

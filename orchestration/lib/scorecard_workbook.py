@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from orchestration.lib import workbook as workbook_module
+from orchestration.lib.pool import draw_all
 from orchestration.lib.publish import atomic_path
 from orchestration.lib.reuse import Reuse, write_changed
 from orchestration.lib.workbook import (
@@ -39,6 +40,7 @@ from orchestration.lib.workbook import (
     LIKELIHOOD_FORMAT,
     PERCENT_FORMAT,
     POINTS_FORMAT,
+    WORKBOOKS_PER_WORKER,
     fetch_dicts,
     fit_columns,
     remove_stale_temporaries_in_subfolders,
@@ -80,7 +82,8 @@ def write_scorecard_workbooks(
     jobs = [(code, year, names.get(code), aims, year_rows, folder) for (code, year), year_rows in rows.items()]
     reuse = Reuse.open("scorecard_workbooks", live_dir, exports_dir, [sys.modules[__name__], workbook_module])
     written = write_changed(reuse, jobs, target_of=lambda job: workbook_path(folder, job[0], job[1]),
-                            arguments_of=lambda job: job[:5], draw=lambda todo: [write_workbook(*job) for job in todo])
+                            arguments_of=lambda job: job[:5],
+                            draw=lambda todo: draw_all(write_workbook, todo, WORKBOOKS_PER_WORKER))
     return sorted(written)
 
 

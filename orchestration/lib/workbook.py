@@ -36,6 +36,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from orchestration.lib.pool import draw_all
 from orchestration.lib.publish import atomic_path, remove_stale_temporaries
 from orchestration.lib.reuse import Reuse, write_changed
 
@@ -51,6 +52,9 @@ DATE_FORMAT = "d mmmm yyyy"
 FORMULA_TRIGGERS = ("=", "+", "-", "@")
 HEADER_ROW = 3  # row 1 the title, row 2 a subtitle, row 3 the column headers; rows 1-3 stay frozen
 MAX_COLUMN_WIDTH = 60
+# Workbooks are written in a pool of processes from this many per process (`lib/pool.py`): about 25 ms each, so a
+# process is worth starting for a national build's thousand, not for the sample's twenty.
+WORKBOOKS_PER_WORKER = 100
 BOLD = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=14)
 
@@ -134,7 +138,7 @@ def write_return_workbooks(
     reuse = Reuse.open("return_workbooks", live_dir, exports_dir, [sys.modules[__name__]])
     written = write_changed(
         reuse, jobs, target_of=lambda job: workbook_path(folder, job[1]["organisation_code"], job[1]["wres_year"]),
-        arguments_of=lambda job: job[:2], draw=lambda todo: [write_workbook(*job) for job in todo],
+        arguments_of=lambda job: job[:2], draw=lambda todo: draw_all(write_workbook, todo, WORKBOOKS_PER_WORKER),
     )
     remove_other_workbooks(folder, set(written))
     return sorted(written)
