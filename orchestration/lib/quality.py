@@ -64,19 +64,24 @@ def ensure_quality_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def record_checks(con: duckdb.DuckDBPyConnection, run_id: str, records: list[CheckRecord]) -> None:
-    """Store the checks of a run; a check recorded again in the same run replaces its earlier result."""
+    """Store the checks of a run; a check recorded again in the same run replaces its earlier result (and of one
+    check given twice, the last is kept). Two statements in all, not two per check."""
     ensure_quality_schema(con)
+    latest = list({(r.check, r.target): r for r in records}.values())
+    if not latest:
+        return
     now = dt.datetime.now().replace(microsecond=0)
-    for record in records:
-        con.execute(
-            'delete from quality.check_results where run_id = ? and "check" = ? and target = ?',
-            [run_id, record.check, record.target],
-        )
-        con.execute(
-            "insert into quality.check_results values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [run_id, now, record.check, record.target, record.severity, record.status, record.failing_rows,
-             record.message or None],
-        )
+    keys = ", ".join(["(?, ?)"] * len(latest))
+    con.execute(
+        f'delete from quality.check_results where run_id = ? and ("check", target) in (select * from (values {keys}))',
+        [run_id, *(value for r in latest for value in (r.check, r.target))],
+    )
+    rows = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?)"] * len(latest))
+    con.execute(
+        f"insert into quality.check_results values {rows}",
+        [value for r in latest for value in (run_id, now, r.check, r.target, r.severity, r.status, r.failing_rows,
+                                             r.message or None)],
+    )
 
 
 def _sql_literal(text: str) -> str:
