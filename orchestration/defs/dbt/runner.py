@@ -37,7 +37,7 @@ from typing import Any
 
 from dagster import AssetExecutionContext, ConfigurableResource
 from dagster_dbt import DagsterDbtTranslator, DbtProject
-from dagster_dbt.asset_utils import DBT_INDIRECT_SELECTION_ENV, get_updated_cli_invocation_params_for_context
+from dagster_dbt.asset_utils import get_updated_cli_invocation_params_for_context
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
 from orchestration.settings import load_settings
@@ -167,8 +167,7 @@ class DbtRunnerResource(ConfigurableResource):
             shutil.copy(partial_parse, target_path / PARTIAL_PARSE_FILE)
         arguments = dbt_arguments(
             args, params.selection_args, project_dir=project_dir, profiles_dir=Path(self.profiles_dir),
-            target_path=target_path, indirect_selection=params.indirect_selection or os.environ.get(
-                DBT_INDIRECT_SELECTION_ENV),
+            target_path=target_path, indirect_selection=params.indirect_selection,
             log_level_file=os.environ.get(LOG_LEVEL_FILE),
         )
         events: list[dict[str, Any]] = []
