@@ -10,8 +10,8 @@ as points. The figure has two parts:
 - (b) small multiples for indicators 5 to 8: the White and BME percentages by WRES year.
 
 Output is deterministic: a fixed size, layout and dpi, the bundled DejaVu font, and no software or date metadata
-in the PNG. Figures are drawn with the Agg canvas directly (`matplotlib.figure.Figure`, not pyplot), so no display is
-needed and no figure stays registered in pyplot's global state after a chart is written.
+in the PNG. Figures are drawn with the Agg canvas directly (`matplotlib.figure.Figure`, not pyplot), so no display
+is needed and no figure stays registered in pyplot's global state after a chart is written.
 """
 
 from __future__ import annotations
