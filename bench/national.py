@@ -13,8 +13,8 @@ manifest is there), then measures, each in a fresh subprocess:
   pandas       the nine indicators with pandas (`bench.pandas_baseline`), checked against the warehouse;
   sample       `wres build` of the 4-organisation sample (`wres generate --sample`) after set-up.
 
-Before the full and the sample build, the set-up of `make run` (`dbt parse` with the build's settings) runs
-unmeasured.
+Before the full and the sample build, the set-up of `make run` (`wres setup`, and `dbt parse` with the build's
+settings) runs unmeasured.
 
 For each: wall time, peak memory of the process tree, rows per second (landing rows / wall time) and the load
 average before and after. It prints a Markdown table and writes `results.json` beside it, with the time of every

@@ -14,8 +14,8 @@ Settings are environment variables with defaults inside the repository (all giti
 | WRES_PSEUDONYMISATION_KEY | a development key    | the secret of the keyed hash (HMAC-SHA256) that replaces staff identifiers |
 
 The same `WRES_WAREHOUSE` value drives Dagster's DuckDB resource and dbt's profile: `dbt_env()` passes it
-to the `dbt parse` subprocess, `environment()` to the build's in-process dbt (`defs/dbt/runner.py`), and
-`dbt_project/profiles.yml` reads it with `env_var('WRES_WAREHOUSE')`.
+to the `dbt parse` subprocess, `export_to_environment()` to the build's in-process dbt (`defs/dbt/runner.py`),
+and `dbt_project/profiles.yml` reads it with `env_var('WRES_WAREHOUSE')`.
 """
 
 from __future__ import annotations
@@ -79,8 +79,8 @@ class Settings:
         return variables
 
     def export_to_environment(self) -> None:
-        """Make these settings the process's own, so that dbt subprocesses and Dagster step processes read the
-        same values, and create the warehouse's folder."""
+        """Make these settings the process's own, so that dbt (in this process or another) and Dagster step
+        processes read the same values, and create the warehouse's folder."""
         os.environ.update(self.environment())
         for variable, value in DAGSTER_ENVIRONMENT.items():
             os.environ.setdefault(variable, value)

@@ -1,16 +1,15 @@
-"""dbt in the step's process (orchestration/defs/dbt/runner.py): the command line, why dbt failed, the
-environment dbt reads, and the warehouse released after the invocation."""
+"""dbt in the step's process (orchestration/defs/dbt/runner.py): the command line, why dbt failed, and the
+warehouse released after the invocation."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
 
-from orchestration.defs.dbt.runner import close_dbt_duckdb, dbt_arguments, environment, failure_summary
+from orchestration.defs.dbt.runner import close_dbt_duckdb, dbt_arguments, failure_summary
 
 
 def test_the_command_line_has_the_selection_the_folders_and_no_json_artifacts():
@@ -44,15 +43,6 @@ def test_why_dbt_failed():
     ]
     assert failure_summary(None, results) == "model.wres.b: Binder Error: no column x\nmodel.wres.d: "
     assert failure_summary(None, results[:1]) is None
-
-
-def test_the_environment_is_set_for_the_block_then_restored(monkeypatch):
-    monkeypatch.setenv("WRES_TEST_KEPT", "before")
-    monkeypatch.delenv("WRES_TEST_ADDED", raising=False)
-    with environment({"WRES_TEST_KEPT": "during", "WRES_TEST_ADDED": "during"}):
-        assert os.environ["WRES_TEST_KEPT"] == os.environ["WRES_TEST_ADDED"] == "during"
-    assert os.environ["WRES_TEST_KEPT"] == "before"
-    assert "WRES_TEST_ADDED" not in os.environ
 
 
 def test_the_warehouse_is_released_after_dbt(tmp_path):

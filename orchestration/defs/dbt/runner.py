@@ -30,7 +30,6 @@ import shutil
 import threading
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,7 +55,7 @@ class DbtRun:
     success: bool
     error: str | None  # the exception that stopped dbt, or the messages of the nodes that failed with an error
     run_results: Mapping[str, Any]  # dbt's run_results.json
-    result_events: Sequence[Mapping[str, Any]]  # dbt's result events, shaped as its JSON log lines
+    result_events: Sequence[dict[str, Any]]  # dbt's result events, shaped as its JSON log lines
     manifest: Mapping[str, Any]
     translator: DagsterDbtTranslator
     project: DbtProject | None
@@ -66,7 +65,7 @@ class DbtRun:
         """The Dagster events of the results (outputs of models and seeds, check results of tests), as
         dagster-dbt makes them from dbt's log."""
         for raw_event in self.result_events:
-            yield from DbtCoreCliEventMessage(raw_event=dict(raw_event), event_history_metadata={}) \
+            yield from DbtCoreCliEventMessage(raw_event=raw_event, event_history_metadata={}) \
                 .to_default_asset_events(
                     manifest=self.manifest, dagster_dbt_translator=self.translator, context=context,
                     target_path=self.target_path, project=self.project,
@@ -113,21 +112,6 @@ def failure_summary(exception: BaseException | None, results: Sequence[Mapping[s
         return str(exception)
     errors = [f"{r['unique_id']}: {r.get('message') or ''}" for r in results if r.get("status") == "error"]
     return "\n".join(errors) or None
-
-
-@contextmanager
-def environment(variables: Mapping[str, str]) -> Iterator[None]:
-    """The variables set in the process environment for the block (dbt's `env_var()` reads them), then restored."""
-    saved = {name: os.environ.get(name) for name in variables}
-    os.environ.update(variables)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def close_dbt_duckdb() -> None:
@@ -180,9 +164,9 @@ class DbtRunnerResource(ConfigurableResource):
                     events.append(event)
 
         context.log.info(f"Running dbt in process: dbt {' '.join(arguments)}")
+        load_settings().export_to_environment()  # dbt's `env_var()` reads the settings, defaults resolved
         try:
-            with environment(load_settings().environment()):
-                outcome = dbtRunner(callbacks=[keep_results]).invoke(arguments)
+            outcome = dbtRunner(callbacks=[keep_results]).invoke(arguments)
         finally:
             close_dbt_duckdb()
         results = write_run_results(outcome.result, target_path) if outcome.result is not None else {"results": []}
