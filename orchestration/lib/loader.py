@@ -17,6 +17,12 @@ column missing from its header, an unclosed quote, not text) is rejected whole: 
 records of its earlier version (if any) stay, and the rejection is logged and quarantined. Every change of a
 source is made in one transaction, so a run killed mid-load leaves the previous state.
 
+A load has two phases. First, outside the transaction, the changed files are read into the temporary table
+`_wres_new_records` and the records in scope are validated into temporary tables; nothing persistent changes.
+Then one transaction replaces the source's tables from them. DuckDB reads a table created in the open transaction
+at about half the speed of a committed one: the national staff-in-post load took 109 s of SQL in one transaction,
+74 s in two phases.
+
 At national scale (thousands of files, millions of rows) three things keep a load fast:
 - a file is hashed again only when its size, modification time, change time or inode differ from the last
   time it was hashed (`raw.landing_file_stats`); the content hash stays the truth;
@@ -33,6 +39,8 @@ import datetime as dt
 import hashlib
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -146,6 +154,11 @@ def _records_table(source: Source) -> str:
     return f"raw.{source.name}__records"
 
 
+# The records of the files read this run (the columns of `_records_table`), before they replace their earlier
+# versions' records.
+NEW_RECORDS = "_wres_new_records"
+
+
 def _records_ddl(source: Source) -> str:
     columns = ",\n    ".join(f"{_ident(c)} varchar" for c in source.column_names)
     answers = ",\n    _answers map(varchar, varchar)" if source.has_questions else ""
@@ -227,6 +240,19 @@ def rules_fingerprint(source: Source, seeds_dir: Path) -> str:
     return digest.hexdigest()
 
 
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One transaction around a CSV scan and the reading of its rejects table: DuckDB keeps the tables of
+    `store_rejects` for the transaction of the scan, and an autocommitted scan that rejects nothing leaves none."""
+    con.execute("begin transaction")
+    try:
+        yield
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Reading one file into a temporary table of positioned records
 
@@ -266,6 +292,11 @@ _STRUCTURAL_REASONS = {
 
 def _parse_positioned(con: duckdb.DuckDBPyConnection, path: Path, n_fields: int) -> None:
     """Create `_wres_positioned`: every record with its line number, blank flag and structural error."""
+    with _transaction(con):
+        _position_records(con, path, n_fields)
+
+
+def _position_records(con: duckdb.DuckDBPyConnection, path: Path, n_fields: int) -> None:
     for parallel in (True, False):
         con.execute("drop table if exists _wres_rejects; drop table if exists _wres_reject_scans;")
         con.execute("drop table if exists _wres_csv")
@@ -351,25 +382,30 @@ def _count_lenient_records(con: duckdb.DuckDBPyConnection, path: Path, n_fields:
     Blank records (blank-line markers included) are not rows, as for a loaded file; the header is not a row.
     """
     try:
-        con.execute("drop table if exists _wres_rejects; drop table if exists _wres_reject_scans;")
-        n_fields = max(n_fields, 1)
-        # DuckDB's parallel scanner refuses null_padding with quoted line breaks.
-        sql = _read_csv_sql(n_fields, False, path.stat().st_size, parallel=False)
-        sql = sql.replace("null_padding = false", "null_padding = true")
-        marker = BLANK_LINE_MARKER.decode()
-        blank = " and ".join(f"coalesce(trim(c{i}), '') = ''" for i in range(n_fields))
-        total = con.execute(
-            f"select count(*) from ({sql}) where not ({blank}) and c0 is distinct from '{marker}'", [str(path)]
-        ).fetchone()[0]
-        rejected = con.execute(
-            "select count(distinct line) from _wres_rejects "
-            f"where not coalesce(starts_with(csv_line, '{marker}') or regexp_full_match(csv_line, '[\\s,\"]*'), false)"
-        ).fetchone()[0]
-        return max(total + rejected - 1, 0)
+        with _transaction(con):
+            return _count_rejected_records(con, path, n_fields)
     except duckdb.Error:
         data = path.read_bytes()
         lines = [line for line in data.splitlines() if line.strip() and not line.startswith(BLANK_LINE_MARKER)]
         return max(len(lines) - 1, 0)
+
+
+def _count_rejected_records(con: duckdb.DuckDBPyConnection, path: Path, n_fields: int) -> int:
+    con.execute("drop table if exists _wres_rejects; drop table if exists _wres_reject_scans;")
+    n_fields = max(n_fields, 1)
+    # DuckDB's parallel scanner refuses null_padding with quoted line breaks.
+    sql = _read_csv_sql(n_fields, False, path.stat().st_size, parallel=False)
+    sql = sql.replace("null_padding = false", "null_padding = true")
+    marker = BLANK_LINE_MARKER.decode()
+    blank = " and ".join(f"coalesce(trim(c{i}), '') = ''" for i in range(n_fields))
+    total = con.execute(
+        f"select count(*) from ({sql}) where not ({blank}) and c0 is distinct from '{marker}'", [str(path)]
+    ).fetchone()[0]
+    rejected = con.execute(
+        "select count(distinct line) from _wres_rejects "
+        f"where not coalesce(starts_with(csv_line, '{marker}') or regexp_full_match(csv_line, '[\\s,\"]*'), false)"
+    ).fetchone()[0]
+    return max(total + rejected - 1, 0)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -408,7 +444,7 @@ def match_header(source: Source, header: list[str]) -> HeaderMatch:
 def _insert_records(
     con: duckdb.DuckDBPyConnection, source: Source, file_name: str, match: HeaderMatch, header: list[str]
 ) -> int:
-    """Insert the non-blank records of `_wres_positioned` (header excluded) into the source's records table."""
+    """Insert the non-blank records of `_wres_positioned` (header excluded) into `NEW_RECORDS`."""
     blank_line = landing_files.blank_line(len(header)).decode()
 
     def field(index: int) -> str:
@@ -424,7 +460,7 @@ def _insert_records(
     header_names = "[" + ", ".join("'" + h.replace("'", "''") + "'" for h in header) + "]"
     return con.execute(
         f"""
-        insert into {_records_table(source)}
+        insert into {NEW_RECORDS}
         with positioned as (
             select * from _wres_positioned
             -- the header is the first non-blank record, even one DuckDB rejected (e.g. `"notes"x`): the
@@ -504,7 +540,7 @@ def _scan_clean_group(
     con: duckdb.DuckDBPyConnection, source: Source, group: list[tuple[LandingFile, str, str]],
     shape: landing_files.CleanShape, match: HeaderMatch,
 ) -> tuple[dict[str, int], list[LandingFile]]:
-    """Read clean files with the same header in one DuckDB scan and insert their records.
+    """Read clean files with the same header in one DuckDB scan and insert their records into `NEW_RECORDS`.
 
     Returns the rows read per file name, and the files in which DuckDB rejected a record: they go to the
     per-file path (which positions rejected records, and reads them sequentially: DuckDB's parallel reader
@@ -513,24 +549,25 @@ def _scan_clean_group(
     n_fields = len(shape.header)
     columns = "{" + ", ".join(f"'c{i}': 'varchar'" for i in range(n_fields)) + "}"
     paths = [str(file.path) for file, _sha, _encoding in group]
-    con.execute("drop table if exists _wres_rejects; drop table if exists _wres_reject_scans;")
-    con.execute(
-        f"""
-        create or replace temp table _wres_scan as
-        select filename as _path, * exclude (filename) from read_csv(
-            ?, header = false, auto_detect = false, columns = {columns},
-            delim = ',', quote = '"', escape = '"',
-            strict_mode = true, null_padding = false, filename = true,
-            store_rejects = true, rejects_table = '_wres_rejects', rejects_scan = '_wres_reject_scans'
-        )""",
-        [paths],
-    )
-    with_rejects = {
-        row[0] for row in con.execute(
-            "select distinct scans.file_path from _wres_rejects as rejects "
-            "inner join _wres_reject_scans as scans using (scan_id, file_id)"
-        ).fetchall()
-    }
+    with _transaction(con):
+        con.execute("drop table if exists _wres_rejects; drop table if exists _wres_reject_scans;")
+        con.execute(
+            f"""
+            create or replace temp table _wres_scan as
+            select filename as _path, * exclude (filename) from read_csv(
+                ?, header = false, auto_detect = false, columns = {columns},
+                delim = ',', quote = '"', escape = '"',
+                strict_mode = true, null_padding = false, filename = true,
+                store_rejects = true, rejects_table = '_wres_rejects', rejects_scan = '_wres_reject_scans'
+            )""",
+            [paths],
+        )
+        with_rejects = {
+            row[0] for row in con.execute(
+                "select distinct scans.file_path from _wres_rejects as rejects "
+                "inner join _wres_reject_scans as scans using (scan_id, file_id)"
+            ).fetchall()
+        }
     redo = [file for file, _sha, _encoding in group if str(file.path) in with_rejects]
     clean = [[str(file.path), file.file_name] for file, _sha, _encoding in group if str(file.path) not in with_rejects]
     if not clean:
@@ -557,20 +594,18 @@ def _scan_clean_group(
         )
         where _ordinal > 1 and coalesce({', '.join(f't{i}' for i in range(n_fields))}) is not null
     """
-    con.execute(
-        f"delete from {_records_table(source)} where _file_name in (select file_name from _wres_group_files)"
-    )
     inserted = con.execute(
         f"""
-        insert into {_records_table(source)}
+        insert into {NEW_RECORDS}
         select file_name, _ordinal, null, null, {', '.join(values)}{_answers_sql(source, match, field)}
         from ({records})
         """
     ).fetchone()[0]
     counts = dict(con.execute(
-        f"select _file_name, count(*) from {_records_table(source)} "
+        f"select _file_name, count(*) from {NEW_RECORDS} "
         "where _file_name in (select file_name from _wres_group_files) group by 1"
     ).fetchall())
+    con.execute("drop table _wres_scan")
     if inserted != sum(counts.values()):
         raise RuntimeError(f"{source.name}: {sum(counts.values())} records read but {inserted} stored")
     return {file_name: counts.get(file_name, 0) for _path, file_name in clean}, redo
@@ -585,12 +620,12 @@ def _organisation_key(column: str = "organisation_code") -> str:
     return f"coalesce(upper({column}), '')"
 
 
-def _record_organisations(con: duckdb.DuckDBPyConnection, source: Source, file_names: list[str]) -> set[str]:
+def _record_organisations(con: duckdb.DuckDBPyConnection, records_table: str, file_names: list[str]) -> set[str]:
     if not file_names:
         return set()
     return {
         row[0] for row in con.execute(
-            f"select distinct {_organisation_key()} from {_records_table(source)} "
+            f"select distinct {_organisation_key()} from {records_table} "
             "where _file_name in (select unnest(?::varchar[]))",
             [file_names],
         ).fetchall()
@@ -612,20 +647,31 @@ def _due_organisations(con: duckdb.DuckDBPyConnection, source: Source) -> set[st
     }
 
 
-def _rebuild(
-    con: duckdb.DuckDBPyConnection, source: Source, run_date: dt.date, organisations: set[str] | None
-) -> None:
-    """Validate the records of `organisations` (all when None) and replace their rows in the source's raw table,
-    survey answers and quarantine; then recount the source's load log."""
-    name = source.name
+def _scopes(organisations: set[str] | None) -> tuple[str, str]:
+    """Conditions on records and on loaded rows: in the organisations (`_wres_scope`) validated this load."""
     if organisations is None:
-        scope, loaded_scope = "true", "true"
-    else:
-        con.execute("create or replace temp table _wres_scope as select unnest(?::varchar[]) as organisation",
-                    [sorted(organisations)])
-        scope = f"{_organisation_key()} in (select organisation from _wres_scope)"
-        loaded_scope = "organisation_code in (select organisation from _wres_scope)"
-    records = f"(select * from {_records_table(source)} where {scope})"
+        return "true", "true"
+    return (f"{_organisation_key()} in (select organisation from _wres_scope)",
+            "organisation_code in (select organisation from _wres_scope)")
+
+
+def _validate(
+    con: duckdb.DuckDBPyConnection, source: Source, run_date: dt.date, organisations: set[str] | None,
+    replaced_files: list[str],
+) -> None:
+    """Validate the records of `organisations` (all when None) into `_wres_validated` and `_wres_ranked`: the
+    source's records, those of `replaced_files` taken from `NEW_RECORDS`."""
+    con.execute("create or replace temp table _wres_scope as select unnest(?::varchar[]) as organisation",
+                [sorted(organisations or [])])
+    con.execute("create or replace temp table _wres_replaced_files as select unnest(?::varchar[]) as file_name",
+                [replaced_files])
+    scope, _loaded_scope = _scopes(organisations)
+    records = f"""(
+        select * from {_records_table(source)}
+        where {scope} and _file_name not in (select file_name from _wres_replaced_files)
+        union all
+        select * from {NEW_RECORDS} where {scope}
+    )"""
     con.execute(f"create or replace temp table _wres_validated as {validated_sql(source, records, run_date)}")
     # Duplicate keys are few: rank only the rows whose key repeats (no sort of the whole source).
     keys = key_sql(source)
@@ -646,6 +692,16 @@ def _rebuild(
         window by_key as (partition by {keys} order by _file_name, _line_number)
         """
     )
+
+
+def _replace(con: duckdb.DuckDBPyConnection, source: Source, organisations: set[str] | None) -> None:
+    """Replace the records of the files read, and the rows of `organisations` (all when None) in the source's raw
+    table, survey answers and quarantine, from the temporary tables of `_validate`; then recount the load log."""
+    name = source.name
+    scope, loaded_scope = _scopes(organisations)
+    records = _records_table(source)
+    con.execute(f"delete from {records} where _file_name in (select file_name from _wres_replaced_files)")
+    con.execute(f"insert into {records} select * from {NEW_RECORDS}")
     # The loaded rows: valid, less the few later repeats of a key (an anti join with a small table, not a
     # semi join with a table of every loaded row).
     loaded = """
@@ -808,7 +864,6 @@ def _read_one(
     """The per-file path: normalise, parse with positions, insert the records (or reject the file)."""
     read = read_file(con, source, file, file.path.read_bytes(), workdir)
     if read.status == "loaded":
-        con.execute(f"delete from {_records_table(source)} where _file_name = ?", [file.file_name])
         if read.header_columns:
             match = match_header(source, read.header_columns)
             read.rows_read = _insert_records(con, source, file.file_name, match, read.header_columns)
@@ -862,30 +917,38 @@ def load_source(
         return _summary(con, source, [], True, present)
 
     loaded_at = dt.datetime.now().replace(microsecond=0)
+    # Phase 1, temporary tables only: read the changed files, validate the organisations they touch.
+    con.execute(f"create or replace temp table {NEW_RECORDS} as select * from {_records_table(source)} limit 0")
     with tempfile.TemporaryDirectory(prefix="wres-load-") as tmp:
-        con.execute("begin transaction")
-        try:
-            for name, sha in stale_rejections:
-                con.execute(
-                    "delete from raw.file_versions where source = ? and file_name = ? and content_sha256 = ? "
-                    "and status = 'rejected'",
-                    [source.name, name, sha],
-                )
-            changed_names = [f.file_name for f in changed]
-            before = _record_organisations(con, source, changed_names)
-            files_read = _read_changed(con, source, changed, current, Path(tmp))
-            for read in files_read:
-                _record_version(con, source, read, loaded_at)
-            after = _record_organisations(con, source, changed_names)
-            organisations = None if fingerprint != known_fingerprint else before | after | due
-            _rebuild(con, source, run_date, organisations)
-            _note_pending(con, source, organisations)
+        files_read = _read_changed(con, source, changed, current, Path(tmp))
+    changed_names = [f.file_name for f in changed]
+    replaced_files = [read.file.file_name for read in files_read if read.status == "loaded"]
+    before = _record_organisations(con, _records_table(source), changed_names)
+    after = _record_organisations(con, NEW_RECORDS, replaced_files)
+    organisations = None if fingerprint != known_fingerprint else before | after | due
+    _validate(con, source, run_date, organisations, replaced_files)
+    # Phase 2, one transaction: replace the source's tables.
+    con.execute("begin transaction")
+    try:
+        for name, sha in stale_rejections:
             con.execute(
-                "insert or replace into raw.source_state values (?, ?)", [source.name, fingerprint]
+                "delete from raw.file_versions where source = ? and file_name = ? and content_sha256 = ? "
+                "and status = 'rejected'",
+                [source.name, name, sha],
             )
-            fault_point(LOAD_BEFORE_COMMIT)
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
+        for read in files_read:
+            _record_version(con, source, read, loaded_at)
+        _replace(con, source, organisations)
+        _note_pending(con, source, organisations)
+        con.execute(
+            "insert or replace into raw.source_state values (?, ?)", [source.name, fingerprint]
+        )
+        fault_point(LOAD_BEFORE_COMMIT)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    finally:
+        con.execute(f"drop table if exists {NEW_RECORDS}; drop table if exists _wres_validated; "
+                    "drop table if exists _wres_ranked")
     return _summary(con, source, files_read, False, present)
