@@ -645,50 +645,67 @@
     {#- One row per respondent and survey measure (`key_column` of `mapped_questions`: survey_year, the key,
         question, answer_indicator) that the question map covers for the survey year: in the base when the
         respondent answered one of the measure's questions with a valid code (seed survey_answer_codes of
-        answer_indicator), positive when one such answer is positive. -#}
+        answer_indicator), positive when one such answer is positive.
+        The valid answers are grouped by a row number of the respondent, not by the 64-character pseudonym and
+        the carried columns: half the time at national scale (docs/performance.md). -#}
     with
 
-    respondent_questions as (
+    numbered_respondents as (
 
         select
-            respondents.organisation_code,
-            respondents.survey_year,
-            respondents.respondent_id,
-            {%- for column in carried_columns %}
-            respondents.{{ column }},
-            {%- endfor %}
-            mapped_questions.{{ key_column }},
-            answer_codes.answer_code is not null as is_answered,
-            coalesce(answer_codes.is_positive, false) as is_positive
+            *,
+            row_number() over () as respondent_row
 
-        from {{ respondents }} as respondents
+        from {{ respondents }}
+
+    ),
+
+    measures as (
+
+        select distinct survey_year, {{ key_column }}
+        from {{ mapped_questions }}
+        where question is not null
+
+    ),
+
+    valid_answers as (
+
+        select
+            numbered_respondents.respondent_row,
+            mapped_questions.{{ key_column }},
+            bool_or(coalesce(answer_codes.is_positive, false)) as is_positive
+
+        from {{ answers }} as answers
+        inner join numbered_respondents
+            on numbered_respondents.organisation_code = answers.organisation_code
+            and numbered_respondents.survey_year = answers.survey_year
+            and numbered_respondents.respondent_id = answers.respondent_id
         inner join {{ mapped_questions }} as mapped_questions
-            on mapped_questions.survey_year = respondents.survey_year
-        left join {{ answers }} as answers
-            on answers.organisation_code = respondents.organisation_code
-            and answers.survey_year = respondents.survey_year
-            and answers.respondent_id = respondents.respondent_id
-            and answers.question = mapped_questions.question
-        left join {{ answer_codes }} as answer_codes
+            on mapped_questions.survey_year = answers.survey_year
+            and mapped_questions.question = answers.question
+        inner join {{ answer_codes }} as answer_codes
             on answer_codes.indicator = mapped_questions.answer_indicator
             and answer_codes.answer_code = answers.answer
-        where mapped_questions.question is not null
+        group by numbered_respondents.respondent_row, mapped_questions.{{ key_column }}
 
     )
 
     select
-        organisation_code,
-        survey_year,
-        respondent_id,
+        numbered_respondents.organisation_code,
+        numbered_respondents.survey_year,
+        numbered_respondents.respondent_id,
         {%- for column in carried_columns %}
-        {{ column }},
+        numbered_respondents.{{ column }},
         {%- endfor %}
-        {{ key_column }},
-        bool_or(is_answered) as is_in_base,
-        bool_or(is_answered and is_positive) as is_positive
+        measures.{{ key_column }},
+        valid_answers.respondent_row is not null as is_in_base,
+        coalesce(valid_answers.is_positive, false) as is_positive
 
-    from respondent_questions
-    group by organisation_code, survey_year, respondent_id, {% for column in carried_columns %}{{ column }}, {% endfor %}{{ key_column }}
+    from numbered_respondents
+    inner join measures on measures.survey_year = numbered_respondents.survey_year
+    left join valid_answers
+        on valid_answers.respondent_row = numbered_respondents.respondent_row
+        and valid_answers.{{ key_column }} = measures.{{ key_column }}
 {% endmacro %}
 
 {% macro survey_counts(reporting_years, responses, groups, key_column, characteristics, group_codes=none) %}

@@ -12,6 +12,12 @@ pseudonyms as (
 
 ),
 
+ethnic_categories as (
+
+    select * from {{ ref('ethnic_categories') }}
+
+),
+
 renamed as (
 
     select
@@ -41,10 +47,11 @@ renamed as (
 final as (
 
     select
-        *,
-        {{ ethnic_group('ethnic_category_code') }} as ethnic_group
+        renamed.*,
+        {{ ethnic_group('ethnic_categories') }} as ethnic_group
 
     from renamed
+    left join ethnic_categories on ethnic_categories.category_code = left(renamed.ethnic_category_code, 1)
 
 )
 
