@@ -117,6 +117,25 @@ def test_duckdb_and_python_read_the_same_organisation_codes(tmp_path, data, by_d
         assert fast == file_organisations(path)  # a small file: Python's reader
 
 
+def test_clean_files_read_together_give_each_file_its_own_codes(tmp_path):
+    from orchestration.lib.landing_changes import organisations_of_files
+
+    files = {
+        "a.csv": b"organisation_code,x\nR1A,1\nr1b,2\n",  # clean: read together with c.csv
+        "b.csv": b"organisation_code,x\nR2A,\"a\nb\"\n",  # a quoted line break: on its own
+        "c.csv": b"organisation_code,x\n R3A ,1\n,2\n",
+        "d.csv": b"organisation_code,x\n",  # clean, no records
+        "e.csv": b"x,organisation_code\n1,R4A\n",  # another header: another scan
+    }
+    paths = []
+    for name, data in files.items():
+        paths.append(tmp_path / name)
+        paths[-1].write_bytes(data)
+    together = organisations_of_files(paths)
+    assert together == {path: file_organisations(path) for path in paths}
+    assert [sorted(together[path]) for path in paths] == [["R1A", "R1B"], ["R2A"], ["R3A"], [], ["R4A"]]
+
+
 def test_wres_build_reads_only_new_or_changed_files_again(tmp_path):
     landing, cache = tmp_path / "landing", tmp_path / "cache.json"
     path = sip(landing, "R1A")
