@@ -653,7 +653,12 @@
     numbered_respondents as (
 
         select
-            *,
+            organisation_code,
+            survey_year,
+            respondent_id,
+            {%- for column in carried_columns %}
+            {{ column }},
+            {%- endfor %}
             row_number() over () as respondent_row
 
         from {{ respondents }}

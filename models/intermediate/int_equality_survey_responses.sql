@@ -5,6 +5,10 @@
     disability and sex answers. The rule is macro survey_responses, shared with
     int_staff_survey_indicator_responses. -#}
 
+{#- Built after int_workforce_people_by_snapshot, not beside it: at national scale the largest models,
+    run side by side on dbt's two threads, take longer and can run out of memory (docs/performance.md, item 30). #}
+-- depends_on: {{ ref('int_workforce_people_by_snapshot') }}
+
 with
 
 respondents as (

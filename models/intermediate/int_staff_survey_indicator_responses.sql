@@ -3,6 +3,10 @@
     of its two questions, with a valid code) and whether they are positive (seed survey_answer_codes). The rule
     is macro survey_responses, shared with int_equality_survey_responses. -#}
 
+{#- Built after int_equality_survey_responses, not beside it: at national scale the largest models,
+    run side by side on dbt's two threads, take longer and can run out of memory (docs/performance.md, item 30). #}
+-- depends_on: {{ ref('int_equality_survey_responses') }}
+
 with
 
 respondents as (

@@ -1,6 +1,10 @@
 {#- One row per person and snapshot of the WRES workforce: Bank and Honorary assignments dropped (seed
     assignment_categories), then the row step 3 chooses among the person's remaining rows. -#}
 
+{#- Built after int_people_by_snapshot, not beside it: at national scale the largest models,
+    run side by side on dbt's two threads, take longer and can run out of memory (docs/performance.md, item 30). #}
+-- depends_on: {{ ref('int_people_by_snapshot') }}
+
 with
 
 assignments as (
