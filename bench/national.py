@@ -234,6 +234,8 @@ def markdown(results: dict) -> str:
         m = results["measurements"].get(name)
         if m:
             rate = f"{m['rows_per_second']:,}" if m["rows_per_second"] else ""
+            if m.get("returncode"):
+                label += f" **FAILED (exit {m['returncode']})**"
             lines.append(f"| {label} | {m['wall_seconds']} | {m['peak_tree_rss_mb']:,} | {m['max_process_rss_mb']:,} "
                          f"| {rate} | {m['load_before']} / {m['load_after']} |")
     lines += ["", "| ratio | value | goal | met |", "|---|---:|---:|---|"]
@@ -264,6 +266,12 @@ def ratios(measurements: dict) -> dict[str, dict]:
     if wall("sample"):
         add("sample build, s (goal: under 30)", wall("sample"), GOALS["sample_seconds"])
     return out
+
+
+def outcome(m: Measurement) -> str:
+    """The wall time, and a failure in capitals: a failed build's time measures nothing."""
+    failed = f" FAILED (exit {m.returncode}; see its log)" if m.returncode else ""
+    return f"{m.wall_seconds:.1f} s{failed}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -308,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
         text = build_log(full / "build.log", full / "dagster_home", m.started_at)
         measurements["full"] = {**describe(m, rows), "phases": run_phases(text, m), "steps": step_times(text),
                                 "dbt": dbt_timings(text)}
-        print(f"full build: {m.wall_seconds:.1f} s", file=sys.stderr)
+        print(f"full build: {outcome(m)}", file=sys.stderr)
 
     if "incremental" in args.only and (full / "wres.duckdb").exists():
         env = build_environment(full, landing)
@@ -320,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
         text = build_log(full / "incremental.log", full / "dagster_home", m.started_at)
         measurements["incremental"] = {**describe(m, rows), "reissued": path.name, "phases": run_phases(text, m),
                                        "steps": step_times(text), "dbt": dbt_timings(text)}
-        print(f"incremental build: {m.wall_seconds:.1f} s", file=sys.stderr)
+        print(f"incremental build: {outcome(m)}", file=sys.stderr)
 
     if "pandas" in args.only:
         pandas_csv = out / "pandas_indicators.csv"
@@ -329,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         measurements["pandas"] = describe(m, rows)
         if (full / "wres.duckdb").exists() and m.returncode == 0:
             measurements["pandas"]["agreement"] = compare_with_warehouse(pandas_csv, full / "wres.duckdb")
-        print(f"pandas: {m.wall_seconds:.1f} s", file=sys.stderr)
+        print(f"pandas: {outcome(m)}", file=sys.stderr)
 
     if "sample" in args.only:
         sample = out / "sample"
@@ -346,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
         text = build_log(sample / "build.log", sample / "dagster_home", m.started_at)
         measurements["sample"] = {**describe(m, sample_rows), "landing_rows": sample_rows,
                                   "phases": run_phases(text, m), "steps": step_times(text), "dbt": dbt_timings(text)}
-        print(f"sample build: {m.wall_seconds:.1f} s", file=sys.stderr)
+        print(f"sample build: {outcome(m)}", file=sys.stderr)
 
     # Keep the earlier figures of measurements not run this time (--only), marked as such.
     previous = out / "results.json"

@@ -36,7 +36,8 @@ from orchestration.lib.publish import atomic_path
 from orchestration.lib.contract import SOURCES
 
 ORGANISATION_COLUMN = "organisation_code"
-# From this size a file's organisation codes are read by DuckDB (faster per byte, slower to start).
+# From this size a file's (or a group of clean files') organisation codes are read by DuckDB (faster per byte,
+# slower to start).
 DUCKDB_MIN_BYTES = 1024 * 1024
 
 @dataclass(frozen=True)
@@ -152,8 +153,9 @@ def _organisations_of_clean_group(paths: list[Path], header: tuple[str, ...]) ->
 
 
 def organisations_of_files(paths: Iterable[Path]) -> dict[Path, frozenset[str]]:
-    """`file_organisations` of many files: clean files with the same header in one DuckDB scan (a scan per file
-    costs more than the reading at national scale: 3,100 files), the others one by one."""
+    """`file_organisations` of many files: clean files with the same header in one DuckDB scan when together they
+    are large (a scan per file costs more than the reading at national scale: 3,100 files), the others one by
+    one."""
     groups: dict[tuple[str, ...], list[Path]] = {}
     result: dict[Path, frozenset[str]] = {}
     for path in paths:
@@ -164,7 +166,8 @@ def organisations_of_files(paths: Iterable[Path]) -> dict[Path, frozenset[str]]:
         else:
             result[path] = file_organisations(path)
     for header, group in groups.items():
-        read = _organisations_of_clean_group(group, header)
+        large = sum(path.stat().st_size for path in group) >= DUCKDB_MIN_BYTES
+        read = _organisations_of_clean_group(group, header) if large else {}
         result.update(read or {path: file_organisations(path) for path in group})
     return result
 

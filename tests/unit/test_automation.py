@@ -117,8 +117,12 @@ def test_duckdb_and_python_read_the_same_organisation_codes(tmp_path, data, by_d
         assert fast == file_organisations(path)  # a small file: Python's reader
 
 
-def test_clean_files_read_together_give_each_file_its_own_codes(tmp_path):
+@pytest.mark.parametrize("duckdb_from_bytes", [0, 1024 * 1024])  # clean files read together by DuckDB, or not
+def test_clean_files_read_together_give_each_file_its_own_codes(tmp_path, monkeypatch, duckdb_from_bytes):
+    from orchestration.lib import landing_changes
     from orchestration.lib.landing_changes import organisations_of_files
+
+    monkeypatch.setattr(landing_changes, "DUCKDB_MIN_BYTES", duckdb_from_bytes)
 
     files = {
         "a.csv": b"organisation_code,x\nR1A,1\nr1b,2\n",  # clean: read together with c.csv
