@@ -95,22 +95,7 @@ def _organisations_by_duckdb(path: Path, data: bytes) -> frozenset[str] | None:
     keys = [landing_files.header_key(name) for name in header]
     if ORGANISATION_COLUMN not in keys:
         return None if not any(keys) else frozenset()
-    column = f"c{keys.index(ORGANISATION_COLUMN)}"
-    columns = "{" + ", ".join(f"'c{i}': 'varchar'" for i in range(len(keys))) + "}"
-    try:
-        with duckdb.connect() as con:
-            rows = con.execute(
-                f"""
-                select distinct upper(trim({column}, ' \t\r')) from read_csv(
-                    ?, header = false, skip = 1, auto_detect = false, columns = {columns}, delim = ',',
-                    quote = '"', escape = '"', strict_mode = false, null_padding = true, ignore_errors = true)
-                where trim({column}, ' \t\r') <> ''
-                """,
-                [str(path)],
-            ).fetchall()
-    except duckdb.Error:
-        return None
-    return frozenset(row[0] for row in rows)
+    return _organisations_by_scan([path], tuple(header)).get(path)
 
 
 def file_organisations(path: Path) -> frozenset[str]:
@@ -127,9 +112,9 @@ def file_organisations(path: Path) -> frozenset[str]:
     return organisations_in_text(text)
 
 
-def _organisations_of_clean_group(paths: list[Path], header: tuple[str, ...]) -> dict[Path, frozenset[str]]:
-    """The organisation codes of clean files with the same header (`landing_files.clean_shape`), read in one
-    DuckDB scan, as `_organisations_by_duckdb` reads one file; {} when DuckDB cannot read them."""
+def _organisations_by_scan(paths: list[Path], header: tuple[str, ...]) -> dict[Path, frozenset[str]]:
+    """The organisation codes of files whose first line is `header` (one with an organisation_code column), read
+    in one DuckDB scan (records it cannot parse are skipped); {} when DuckDB cannot read them."""
     keys = [landing_files.header_key(name) for name in header]
     column = f"c{keys.index(ORGANISATION_COLUMN)}"
     columns = "{" + ", ".join(f"'c{i}': 'varchar'" for i in range(len(keys))) + "}"
@@ -167,7 +152,7 @@ def organisations_of_files(paths: Iterable[Path]) -> dict[Path, frozenset[str]]:
             result[path] = file_organisations(path)
     for header, group in groups.items():
         large = sum(path.stat().st_size for path in group) >= DUCKDB_MIN_BYTES
-        read = _organisations_of_clean_group(group, header) if large else {}
+        read = _organisations_by_scan(group, header) if large else {}
         result.update(read or {path: file_organisations(path) for path in group})
     return result
 
