@@ -242,8 +242,9 @@ def rules_fingerprint(source: Source, seeds_dir: Path) -> str:
 
 @contextmanager
 def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """One transaction around a CSV scan and the reading of its rejects table: DuckDB keeps the tables of
-    `store_rejects` for the transaction of the scan, and an autocommitted scan that rejects nothing leaves none."""
+    """Commit the statements of the block, or roll them back if it raises. Around a CSV scan and the reading of
+    its rejects table too: DuckDB keeps the tables of `store_rejects` for the transaction of the scan, and an
+    autocommitted scan that rejects nothing leaves none."""
     con.execute("begin transaction")
     try:
         yield
@@ -293,87 +294,84 @@ _STRUCTURAL_REASONS = {
 def _parse_positioned(con: duckdb.DuckDBPyConnection, path: Path, n_fields: int) -> None:
     """Create `_wres_positioned`: every record with its line number, blank flag and structural error."""
     with _transaction(con):
-        _position_records(con, path, n_fields)
+        for parallel in (True, False):
+            con.execute("drop table if exists _wres_rejects; drop table if exists _wres_reject_scans;")
+            con.execute("drop table if exists _wres_csv")
+            sql = _read_csv_sql(n_fields, True, path.stat().st_size, parallel)
+            con.execute(f"create temp table _wres_csv as {sql}", [str(path)])
+            if not con.execute("select count(*) from _wres_rejects").fetchone()[0]:
+                break  # else read again, sequentially: see _read_csv_sql
 
-
-def _position_records(con: duckdb.DuckDBPyConnection, path: Path, n_fields: int) -> None:
-    for parallel in (True, False):
-        con.execute("drop table if exists _wres_rejects; drop table if exists _wres_reject_scans;")
-        con.execute("drop table if exists _wres_csv")
-        sql = _read_csv_sql(n_fields, True, path.stat().st_size, parallel)
-        con.execute(f"create temp table _wres_csv as {sql}", [str(path)])
-        if not con.execute("select count(*) from _wres_rejects").fetchone()[0]:
-            break  # else read again, sequentially: see _read_csv_sql
-
-    fields = [f"c{i}" for i in range(n_fields)]
-    all_blank = " and ".join(f"coalesce(trim({f}), '') = ''" for f in fields)
-    structural_cases = "\n".join(
-        f"when '{error_type}' then '{reason.format(n=n_fields)}'" for error_type, reason in _STRUCTURAL_REASONS.items()
-    )
-    marker = BLANK_LINE_MARKER.decode()
-    con.execute(
-        f"""
-        create or replace temp table _wres_positioned as
-        with good as (
-            select rowid - (select min(rowid) from _wres_csv) + 1 as ordinal, * from _wres_csv
-        ),
-        rejected as (
-            select
-                line,
-                arg_min(error_type, column_idx) as error_type,
-                arg_min(column_idx, column_idx) as column_idx,
-                arg_min(error_message, column_idx) as error_message,
-                any_value(csv_line) as csv_line
-            from _wres_rejects
-            group by line
-        ),
-        -- The good record with ordinal k lies at line k + (the rejected records before it), and a rejected
-        -- record at `line` has `line - its rank` good records before it. Counting, in one sorted pass, the
-        -- rejected records whose good-before count is below k (a running sum, not an inequality join, which
-        -- DuckDB may run as a nested loop: quadratic in a file with a blank line after every record).
-        rejected_good_before as (
-            select line - row_number() over (order by line) as good_before from rejected
-        ),
-        events as (
-            select ordinal as position, 0 as is_rejected from good
-            union all
-            select good_before, 1 from rejected_good_before
-        ),
-        shifts as (
-            select
-                position as ordinal,
-                sum(is_rejected) over (order by position, is_rejected rows unbounded preceding) as rejected_before
-            from events
-            qualify is_rejected = 0
-        ),
-        good_positioned as (
-            select
-                good.ordinal + shifts.rejected_before as line_number,
-                (({all_blank}) or good.c0 is not distinct from '{marker}') as is_blank,
-                null::varchar as structural_reason,
-                null::bigint as structural_field,
-                {', '.join(f'good.{f}' for f in fields)}
-            from good
-            inner join shifts using (ordinal)
-        ),
-        rejected_positioned as (
-            select
-                line as line_number,
-                coalesce(starts_with(csv_line, '{marker}') or regexp_full_match(csv_line, '[\\s,"]*'), false)
-                    as is_blank,
-                case error_type {structural_cases} else error_message end as structural_reason,
-                -- 1-based field of the error; for MISSING COLUMNS DuckDB's column_idx counts the fields found,
-                -- so the first missing field is the next one
-                (column_idx + case when error_type = 'MISSING COLUMNS' then 1 else 0 end)::bigint
-                    as structural_field,
-                {', '.join(f'null::varchar as {f}' for f in fields)}
-            from rejected
+        fields = [f"c{i}" for i in range(n_fields)]
+        all_blank = " and ".join(f"coalesce(trim({f}), '') = ''" for f in fields)
+        structural_cases = "\n".join(
+            f"when '{error_type}' then '{reason.format(n=n_fields)}'"
+            for error_type, reason in _STRUCTURAL_REASONS.items()
         )
-        select * from good_positioned
-        union all
-        select * from rejected_positioned
-        """
-    )
+        marker = BLANK_LINE_MARKER.decode()
+        con.execute(
+            f"""
+            create or replace temp table _wres_positioned as
+            with good as (
+                select rowid - (select min(rowid) from _wres_csv) + 1 as ordinal, * from _wres_csv
+            ),
+            rejected as (
+                select
+                    line,
+                    arg_min(error_type, column_idx) as error_type,
+                    arg_min(column_idx, column_idx) as column_idx,
+                    arg_min(error_message, column_idx) as error_message,
+                    any_value(csv_line) as csv_line
+                from _wres_rejects
+                group by line
+            ),
+            -- The good record with ordinal k lies at line k + (the rejected records before it), and a rejected
+            -- record at `line` has `line - its rank` good records before it. Counting, in one sorted pass, the
+            -- rejected records whose good-before count is below k (a running sum, not an inequality join, which
+            -- DuckDB may run as a nested loop: quadratic in a file with a blank line after every record).
+            rejected_good_before as (
+                select line - row_number() over (order by line) as good_before from rejected
+            ),
+            events as (
+                select ordinal as position, 0 as is_rejected from good
+                union all
+                select good_before, 1 from rejected_good_before
+            ),
+            shifts as (
+                select
+                    position as ordinal,
+                    sum(is_rejected) over (order by position, is_rejected rows unbounded preceding) as rejected_before
+                from events
+                qualify is_rejected = 0
+            ),
+            good_positioned as (
+                select
+                    good.ordinal + shifts.rejected_before as line_number,
+                    (({all_blank}) or good.c0 is not distinct from '{marker}') as is_blank,
+                    null::varchar as structural_reason,
+                    null::bigint as structural_field,
+                    {', '.join(f'good.{f}' for f in fields)}
+                from good
+                inner join shifts using (ordinal)
+            ),
+            rejected_positioned as (
+                select
+                    line as line_number,
+                    coalesce(starts_with(csv_line, '{marker}') or regexp_full_match(csv_line, '[\\s,"]*'), false)
+                        as is_blank,
+                    case error_type {structural_cases} else error_message end as structural_reason,
+                    -- 1-based field of the error; for MISSING COLUMNS DuckDB's column_idx counts the fields found,
+                    -- so the first missing field is the next one
+                    (column_idx + case when error_type = 'MISSING COLUMNS' then 1 else 0 end)::bigint
+                        as structural_field,
+                    {', '.join(f'null::varchar as {f}' for f in fields)}
+                from rejected
+            )
+            select * from good_positioned
+            union all
+            select * from rejected_positioned
+            """
+        )
 
 
 def _count_lenient_records(con: duckdb.DuckDBPyConnection, path: Path, n_fields: int) -> int:
@@ -928,26 +926,20 @@ def load_source(
     organisations = None if fingerprint != known_fingerprint else before | after | due
     _validate(con, source, run_date, organisations, replaced_files)
     # Phase 2, one transaction: replace the source's tables.
-    con.execute("begin transaction")
     try:
-        for name, sha in stale_rejections:
-            con.execute(
-                "delete from raw.file_versions where source = ? and file_name = ? and content_sha256 = ? "
-                "and status = 'rejected'",
-                [source.name, name, sha],
-            )
-        for read in files_read:
-            _record_version(con, source, read, loaded_at)
-        _replace(con, source, organisations)
-        _note_pending(con, source, organisations)
-        con.execute(
-            "insert or replace into raw.source_state values (?, ?)", [source.name, fingerprint]
-        )
-        fault_point(LOAD_BEFORE_COMMIT)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
+        with _transaction(con):
+            for name, sha in stale_rejections:
+                con.execute(
+                    "delete from raw.file_versions where source = ? and file_name = ? and content_sha256 = ? "
+                    "and status = 'rejected'",
+                    [source.name, name, sha],
+                )
+            for read in files_read:
+                _record_version(con, source, read, loaded_at)
+            _replace(con, source, organisations)
+            _note_pending(con, source, organisations)
+            con.execute("insert or replace into raw.source_state values (?, ?)", [source.name, fingerprint])
+            fault_point(LOAD_BEFORE_COMMIT)
     finally:
         con.execute(f"drop table if exists {NEW_RECORDS}; drop table if exists _wres_validated; "
                     "drop table if exists _wres_ranked")
