@@ -5,8 +5,8 @@
     group, and its disability, sex and age band as the source recorded them. A rule is written once, as a macro
     over such units, and takes the list of characteristics to group by:
 
-    - the WRES marts (fct_wres_*, int_wres_event_counts, int_staff_survey_indicator_responses) call it with
-      ethnicity alone, exactly as the spec defines it (and the return's shape: `ethnic_group`);
+    - the WRES marts (fct_wres_*, int_wres_event_counts) call it with ethnicity alone, exactly as the spec
+      defines it (and the return's shape: `ethnic_group`);
     - the general marts (rpt_equality_return and what is built on it) call it with every characteristic the
       source holds, grouped by seed equality_group_codes: disability (WDES), sex, age group, ethnicity.
 
@@ -621,97 +621,6 @@
 
 {#- ---------------------------------------------------------------------------------------------------------------
     Indicators 5 to 8 / WDES metrics 4a and 5: the staff survey. -#}
-
-{% macro survey_question_slots(question_map) %}
-    {#- Seed survey_question_map unpivoted: one row per survey year and question slot (the seed's column), with
-        the WRES indicator the slot belongs to and the question column it names that year. -#}
-    select survey_year, 'indicator_5' as question_slot, 5 as wres_indicator, lower(trim(indicator_5)) as question
-    from {{ question_map }}
-    union all
-    select survey_year, 'indicator_6_first' as question_slot, 6 as wres_indicator, lower(trim(indicator_6_first))
-    from {{ question_map }}
-    union all
-    select survey_year, 'indicator_6_second' as question_slot, 6 as wres_indicator, lower(trim(indicator_6_second))
-    from {{ question_map }}
-    union all
-    select survey_year, 'indicator_7' as question_slot, 7 as wres_indicator, lower(trim(indicator_7))
-    from {{ question_map }}
-    union all
-    select survey_year, 'indicator_8' as question_slot, 8 as wres_indicator, lower(trim(indicator_8))
-    from {{ question_map }}
-{% endmacro %}
-
-{% macro survey_responses(respondents, answers, mapped_questions, answer_codes, key_column, carried_columns) %}
-    {#- One row per respondent and survey measure (`key_column` of `mapped_questions`: survey_year, the key,
-        question, answer_indicator) that the question map covers for the survey year: in the base when the
-        respondent answered one of the measure's questions with a valid code (seed survey_answer_codes of
-        answer_indicator), positive when one such answer is positive.
-        The valid answers are grouped by a row number of the respondent, not by the 64-character pseudonym and
-        the carried columns: half the time at national scale (docs/performance.md). -#}
-    with
-
-    numbered_respondents as (
-
-        select
-            organisation_code,
-            survey_year,
-            respondent_id,
-            {%- for column in carried_columns %}
-            {{ column }},
-            {%- endfor %}
-            row_number() over () as respondent_row
-
-        from {{ respondents }}
-
-    ),
-
-    measures as (
-
-        select distinct survey_year, {{ key_column }}
-        from {{ mapped_questions }}
-        where question is not null
-
-    ),
-
-    valid_answers as (
-
-        select
-            numbered_respondents.respondent_row,
-            mapped_questions.{{ key_column }},
-            bool_or(coalesce(answer_codes.is_positive, false)) as is_positive
-
-        from {{ answers }} as answers
-        inner join numbered_respondents
-            on numbered_respondents.organisation_code = answers.organisation_code
-            and numbered_respondents.survey_year = answers.survey_year
-            and numbered_respondents.respondent_id = answers.respondent_id
-        inner join {{ mapped_questions }} as mapped_questions
-            on mapped_questions.survey_year = answers.survey_year
-            and mapped_questions.question = answers.question
-        inner join {{ answer_codes }} as answer_codes
-            on answer_codes.indicator = mapped_questions.answer_indicator
-            and answer_codes.answer_code = answers.answer
-        group by numbered_respondents.respondent_row, mapped_questions.{{ key_column }}
-
-    )
-
-    select
-        numbered_respondents.organisation_code,
-        numbered_respondents.survey_year,
-        numbered_respondents.respondent_id,
-        {%- for column in carried_columns %}
-        numbered_respondents.{{ column }},
-        {%- endfor %}
-        measures.{{ key_column }},
-        valid_answers.respondent_row is not null as is_in_base,
-        coalesce(valid_answers.is_positive, false) as is_positive
-
-    from numbered_respondents
-    inner join measures on measures.survey_year = numbered_respondents.survey_year
-    left join valid_answers
-        on valid_answers.respondent_row = numbered_respondents.respondent_row
-        and valid_answers.{{ key_column }} = measures.{{ key_column }}
-{% endmacro %}
 
 {% macro survey_counts(reporting_years, responses, groups, key_column, characteristics, group_codes=none) %}
     {#- Per reported year Y, from the survey fielded in Y-1: respondents in each measure's base (denominator)

@@ -1,9 +1,11 @@
 {#- One row per survey respondent and survey metric (seed survey_metric_questions: the WRES indicators 5 to 8
     and WDES metrics 4a and 5, by question slot of seed survey_question_map) that the question map covers for
     the survey year: whether the respondent is in the metric's base (answered one of its questions with a valid
-    code) and whether they are positive (seed survey_answer_codes), with the respondent's own ethnic group,
-    disability and sex answers. The rule is macro survey_responses, shared with
-    int_staff_survey_indicator_responses. -#}
+    code) and whether they are positive (one such answer is positive: seed survey_answer_codes), with the
+    respondent's own ethnic group, disability and sex answers. int_staff_survey_indicator_responses is its WRES
+    subset.
+    The valid answers are grouped by a row number of the respondent, not by the 64-character pseudonym and the
+    carried answers: half the time at national scale (docs/performance.md, item 27). -#}
 
 {#- Built after int_workforce_people_by_snapshot, not beside it: at national scale the largest models,
     run side by side on dbt's two threads, take longer and can run out of memory (docs/performance.md, item 30). #}
@@ -23,6 +25,12 @@ answers as (
 
 ),
 
+question_map as (
+
+    select * from {{ ref('survey_question_map') }}
+
+),
+
 answer_codes as (
 
     select * from {{ ref('survey_answer_codes') }}
@@ -35,23 +43,97 @@ metric_questions as (
 
 ),
 
+question_slots as (
+
+    {#- The question map unpivoted: one row per survey year and question slot (the seed's column), with the
+        question column it names that year. -#}
+    {%- set slots = ['indicator_5', 'indicator_6_first', 'indicator_6_second', 'indicator_7', 'indicator_8'] %}
+    {%- for slot in slots %}
+    select survey_year, '{{ slot }}' as question_slot, lower(trim({{ slot }})) as question
+    from question_map
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+
+),
+
 mapped_questions as (
 
     select
-        slots.survey_year,
+        question_slots.survey_year,
         metric_questions.metric,
         metric_questions.answer_indicator,
-        slots.question
+        question_slots.question
 
-    from ({{ survey_question_slots(ref('survey_question_map')) }}) as slots
-    inner join metric_questions on metric_questions.question_slot = slots.question_slot
+    from question_slots
+    inner join metric_questions on metric_questions.question_slot = question_slots.question_slot
+    where question_slots.question is not null
+
+),
+
+survey_metrics as (
+
+    select distinct survey_year, metric
+    from mapped_questions
+
+),
+
+numbered_respondents as (
+
+    select
+        organisation_code,
+        survey_year,
+        respondent_id,
+        ethnic_group,
+        disability,
+        sex,
+        row_number() over () as respondent_row
+
+    from respondents
+
+),
+
+valid_answers as (
+
+    select
+        numbered_respondents.respondent_row,
+        mapped_questions.metric,
+        bool_or(coalesce(answer_codes.is_positive, false)) as is_positive
+
+    from answers
+    inner join numbered_respondents
+        on numbered_respondents.organisation_code = answers.organisation_code
+        and numbered_respondents.survey_year = answers.survey_year
+        and numbered_respondents.respondent_id = answers.respondent_id
+    inner join mapped_questions
+        on mapped_questions.survey_year = answers.survey_year
+        and mapped_questions.question = answers.question
+    inner join answer_codes
+        on answer_codes.indicator = mapped_questions.answer_indicator
+        and answer_codes.answer_code = answers.answer
+    group by numbered_respondents.respondent_row, mapped_questions.metric
 
 ),
 
 final as (
 
-    {{ survey_responses('respondents', 'answers', 'mapped_questions', 'answer_codes', 'metric',
-                        ['ethnic_group', 'disability', 'sex']) }}
+    select
+        numbered_respondents.organisation_code,
+        numbered_respondents.survey_year,
+        numbered_respondents.respondent_id,
+        numbered_respondents.ethnic_group,
+        numbered_respondents.disability,
+        numbered_respondents.sex,
+        survey_metrics.metric,
+        valid_answers.respondent_row is not null as is_in_base,
+        coalesce(valid_answers.is_positive, false) as is_positive
+
+    from numbered_respondents
+    inner join survey_metrics on survey_metrics.survey_year = numbered_respondents.survey_year
+    left join valid_answers
+        on valid_answers.respondent_row = numbered_respondents.respondent_row
+        and valid_answers.metric = survey_metrics.metric
 
 )
 

@@ -1,47 +1,49 @@
-{#- One row per survey respondent and indicator 5 to 8 that the question map covers for the survey year:
-    whether the respondent is in the indicator's base (answered its question, or for indicator 6 at least one
-    of its two questions, with a valid code) and whether they are positive (seed survey_answer_codes). The rule
-    is macro survey_responses, shared with int_equality_survey_responses. -#}
+{#- One row per survey respondent and indicator 5 to 8 that the question map covers for the survey year: the
+    WRES subset of int_equality_survey_responses, whose survey metrics harassment_public, harassment_staff,
+    career_progression and discrimination are indicators 5 to 8 (seed equality_metrics, wres_indicator).
+    A view: the respondents' answers are read once, by int_equality_survey_responses, and the subset is not
+    written again (docs/performance.md, item 32). -#}
 
-{#- Built after int_equality_survey_responses, not beside it: at national scale the largest models,
-    run side by side on dbt's two threads, take longer and can run out of memory (docs/performance.md, item 30). #}
--- depends_on: {{ ref('int_equality_survey_responses') }}
+{{ config(materialized='view') }}
 
 with
 
-respondents as (
+survey_responses as (
 
-    select * from {{ rebuild_scope(ref('stg_staff_survey__respondents')) }}
-
-),
-
-answers as (
-
-    select * from {{ rebuild_scope(ref('stg_staff_survey__answers')) }}
+    select * from {{ ref('int_equality_survey_responses') }}
 
 ),
 
-answer_codes as (
+metrics as (
 
-    select * from {{ ref('survey_answer_codes') }}
+    select * from {{ ref('equality_metrics') }}
 
 ),
 
-mapped_questions as (
+indicator_metrics as (
 
     select
-        survey_year,
-        wres_indicator as indicator,
-        wres_indicator as answer_indicator,
-        question
+        metric,
+        wres_indicator as indicator
 
-    from ({{ survey_question_slots(ref('survey_question_map')) }}) as slots
+    from metrics
+    where family = 'survey' and wres_indicator is not null
 
 ),
 
 final as (
 
-    {{ survey_responses('respondents', 'answers', 'mapped_questions', 'answer_codes', 'indicator', ['ethnic_group']) }}
+    select
+        survey_responses.organisation_code,
+        survey_responses.survey_year,
+        survey_responses.respondent_id,
+        survey_responses.ethnic_group,
+        indicator_metrics.indicator,
+        survey_responses.is_in_base,
+        survey_responses.is_positive
+
+    from survey_responses
+    inner join indicator_metrics on indicator_metrics.metric = survey_responses.metric
 
 )
 
