@@ -68,14 +68,16 @@ mapped_questions as (
 
     from question_slots
     inner join metric_questions on metric_questions.question_slot = question_slots.question_slot
-    where question_slots.question is not null
 
 ),
 
 survey_metrics as (
 
+    {#- Not a filter of mapped_questions: with it there, DuckDB 1.5 plans valid_answers otherwise and runs out of
+        memory at national scale under the default 2.75GB (docs/performance.md, item 32). #}
     select distinct survey_year, metric
     from mapped_questions
+    where question is not null
 
 ),
 

@@ -520,10 +520,6 @@ def read_file(con: duckdb.DuckDBPyConnection, source: Source, file: LandingFile,
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Rebuilding a source's tables from its records
-
-
-# ---------------------------------------------------------------------------------------------------------------
 # Reading clean files together
 
 
