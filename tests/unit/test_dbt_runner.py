@@ -1,15 +1,16 @@
-"""dbt in the step's process (orchestration/defs/dbt/runner.py): the command line, why dbt failed, and the
-warehouse released after the invocation."""
+"""dbt in the step's process (orchestration/defs/dbt/runner.py): the command line, why dbt failed, the
+warehouse released after the invocation, and the old run folders removed."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
 
-from orchestration.defs.dbt.runner import close_dbt_duckdb, dbt_arguments, failure_summary
+from orchestration.defs.dbt.runner import close_dbt_duckdb, dbt_arguments, failure_summary, prune_run_folders
 
 
 def test_the_command_line_has_the_selection_the_folders_and_no_json_artifacts():
@@ -63,3 +64,24 @@ def test_the_warehouse_is_released_after_dbt(tmp_path):
 
     assert DuckDBConnectionManager._ENV is None
     assert subprocess.run(opener, capture_output=True).returncode == 0
+
+
+def test_only_the_newest_run_folders_of_the_step_are_kept(tmp_path):
+    folders = []
+    for age in range(5):  # wres_dbt_models-run0 is the newest
+        folder = tmp_path / f"wres_dbt_models-run{age}-x"
+        folder.mkdir()
+        (folder / "run_results.json").write_text("{}")
+        os.utime(folder, (1_000_000 - age, 1_000_000 - age))
+        folders.append(folder)
+    other_step = tmp_path / "other_step-run9-x"
+    other_step.mkdir()
+    parse_file = tmp_path / "partial_parse.msgpack"
+    parse_file.write_text("")
+
+    removed = prune_run_folders(tmp_path, "wres_dbt_models", keep=2)
+
+    assert removed == folders[2:]
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "other_step-run9-x", "partial_parse.msgpack", "wres_dbt_models-run0-x", "wres_dbt_models-run1-x",
+    ]

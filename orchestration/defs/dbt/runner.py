@@ -16,7 +16,7 @@ What changes for an engineer (docs/operations.md, "dbt in the build"):
   `DBT_LOG_LEVEL_FILE` is set (e.g. `debug`), then it is `dbt.log` in the run's target folder;
 - the run's target folder (`dbt_project/target/<step>-<run>-<id>/`) has the compiled and run SQL and
   `run_results.json` (written from the results in memory), but no `manifest.json`: it is the one `dbt parse`
-  wrote to `dbt_project/target/`.
+  wrote to `dbt_project/target/`; the newest `KEPT_RUN_FOLDERS` such folders are kept, older ones removed.
 
 dbt-duckdb keeps its DuckDB database open for the life of the process; `DbtRunnerResource` closes it after the
 invocation, so the warehouse is free for the next step and for other processes, as when dbt exited.
@@ -46,6 +46,9 @@ RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 RUN_RESULTS_FILE = "run_results.json"
 LOG_LEVEL_FILE = "DBT_LOG_LEVEL_FILE"  # dbt's own variable for its log file's level
+# The target folders of the newest invocations kept (each about 5 MB: compiled and run SQL, partial-parse copy);
+# older ones are removed as a new one starts, so that scheduled runs do not fill the disk.
+KEPT_RUN_FOLDERS = 20
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,16 @@ def close_dbt_duckdb() -> None:
             DuckDBConnectionManager._ENV = None
 
 
+def prune_run_folders(target: Path, step: str, keep: int) -> list[Path]:
+    """Remove all but the `keep` newest (by modification time) run folders `<step>-*` of `target`; return those
+    removed."""
+    folders = sorted((path for path in target.glob(f"{step}-*") if path.is_dir()),
+                     key=lambda path: path.stat().st_mtime, reverse=True)
+    for folder in folders[keep:]:
+        shutil.rmtree(folder, ignore_errors=True)
+    return folders[keep:]
+
+
 class DbtRunnerResource(ConfigurableResource):
     """Runs a dbt command for an asset step inside the step's process (`build(context, args)`)."""
 
@@ -145,6 +158,7 @@ class DbtRunnerResource(ConfigurableResource):
         )
         project_dir = Path(params.dbt_project.project_dir) if params.dbt_project else Path(self.project_dir)
         target_path = self.target_path(context)
+        prune_run_folders(target_path.parent, context.op_execution_context.op.name, KEPT_RUN_FOLDERS - 1)
         target_path.mkdir(parents=True, exist_ok=True)
         partial_parse = Path(self.project_dir) / "target" / PARTIAL_PARSE_FILE
         if partial_parse.exists():
