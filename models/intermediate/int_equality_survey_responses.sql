@@ -5,7 +5,7 @@
     respondent's own ethnic group, disability and sex answers. int_staff_survey_indicator_responses is its WRES
     subset.
     The valid answers are grouped by a row number of the respondent, not by the 64-character pseudonym and the
-    carried answers: half the time at national scale (docs/performance.md, item 27). -#}
+    carried answers: half the time at national scale (docs/performance.md, item 28). -#}
 
 {#- Built after int_workforce_people_by_snapshot, not beside it: at national scale the largest models,
     run side by side on dbt's two threads, take longer and can run out of memory (docs/performance.md, item 30). #}
@@ -68,16 +68,14 @@ mapped_questions as (
 
     from question_slots
     inner join metric_questions on metric_questions.question_slot = question_slots.question_slot
+    where question_slots.question is not null
 
 ),
 
 survey_metrics as (
 
-    {#- Not a filter of mapped_questions: with it there, DuckDB 1.5 plans valid_answers otherwise and runs out of
-        memory at national scale under the default 2.75GB (docs/performance.md, item 32). #}
     select distinct survey_year, metric
     from mapped_questions
-    where question is not null
 
 ),
 
@@ -96,25 +94,53 @@ numbered_respondents as (
 
 ),
 
-valid_answers as (
+answered as materialized (
 
+    {#- Every answer with its respondent's row number, computed on its own (`materialized`): left to reorder
+        this join with the next, DuckDB 1.5 joined the answers to the answer codes first, 67 million rows, and
+        the model took three times as long (docs/performance.md, item 34). #}
     select
         numbered_respondents.respondent_row,
-        mapped_questions.metric,
-        bool_or(coalesce(answer_codes.is_positive, false)) as is_positive
+        answers.survey_year,
+        answers.question,
+        answers.answer
 
     from answers
     inner join numbered_respondents
         on numbered_respondents.organisation_code = answers.organisation_code
         and numbered_respondents.survey_year = answers.survey_year
         and numbered_respondents.respondent_id = answers.respondent_id
-    inner join mapped_questions
-        on mapped_questions.survey_year = answers.survey_year
-        and mapped_questions.question = answers.question
-    inner join answer_codes
-        on answer_codes.indicator = mapped_questions.answer_indicator
-        and answer_codes.answer_code = answers.answer
-    group by numbered_respondents.respondent_row, mapped_questions.metric
+
+),
+
+valid_codes as (
+
+    {#- The valid answer codes of each survey year's question for each metric, and whether each is positive. #}
+    select
+        mapped_questions.survey_year,
+        mapped_questions.question,
+        mapped_questions.metric,
+        answer_codes.answer_code,
+        coalesce(answer_codes.is_positive, false) as is_positive
+
+    from mapped_questions
+    inner join answer_codes on answer_codes.indicator = mapped_questions.answer_indicator
+
+),
+
+valid_answers as (
+
+    select
+        answered.respondent_row,
+        valid_codes.metric,
+        bool_or(valid_codes.is_positive) as is_positive
+
+    from answered
+    inner join valid_codes
+        on valid_codes.survey_year = answered.survey_year
+        and valid_codes.question = answered.question
+        and valid_codes.answer_code = answered.answer
+    group by answered.respondent_row, valid_codes.metric
 
 ),
 
