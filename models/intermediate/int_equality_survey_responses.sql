@@ -4,8 +4,8 @@
     code) and whether they are positive (one such answer is positive: seed survey_answer_codes), with the
     respondent's own ethnic group, disability and sex answers. int_staff_survey_indicator_responses is its WRES
     subset.
-    The valid answers are grouped by a row number of the respondent, not by the 64-character pseudonym and the
-    carried answers: half the time at national scale (docs/performance.md, item 28). -#}
+    The valid answers are grouped by a row number of the respondent, not by the respondent's key (organisation,
+    year, pseudonym) and the carried answers: half the time at national scale (docs/performance.md, item 28). -#}
 
 {#- Built after int_workforce_people_by_snapshot, not beside it: at national scale the largest models,
     run side by side on dbt's two threads, take longer and can run out of memory (docs/performance.md, item 30). #}

@@ -17,11 +17,12 @@ column missing from its header, an unclosed quote, not text) is rejected whole: 
 records of its earlier version (if any) stay, and the rejection is logged and quarantined. Every change of a
 source is made in one transaction, so a run killed mid-load leaves the previous state.
 
-A load has two phases. First, outside the transaction, the changed files are read into the temporary table
-`_wres_new_records` and the records in scope are validated into temporary tables; nothing persistent changes.
-Then one transaction replaces the source's tables from them. DuckDB reads a table created in the open transaction
-at about half the speed of a committed one: the national staff-in-post load took 109 s of SQL in one transaction,
-74 s in two phases.
+A load has two phases. First, outside the transaction, the changed files are read into
+`raw.<source>__new_records` and the records in scope are validated into temporary tables; no table the source's
+readers use changes. Then one transaction replaces the source's tables from them, and drops the new records
+(renamed into place instead when they replace every record, as in a first load). DuckDB reads a table created in
+the open transaction at about half the speed of a committed one: the national staff-in-post load took 109 s of
+SQL in one transaction, 74 s in two phases.
 
 At national scale (thousands of files, millions of rows) three things keep a load fast:
 - a file is hashed again only when its size, modification time, change time or inode differ from the last
@@ -154,9 +155,11 @@ def _records_table(source: Source) -> str:
     return f"raw.{source.name}__records"
 
 
-# The records of the files read this run (the columns of `_records_table`), before they replace their earlier
-# versions' records.
-NEW_RECORDS = "_wres_new_records"
+def _new_records_table(source: Source) -> str:
+    """The records of the files read this run (the columns of `_records_table`), before they replace their
+    earlier versions' records. A table of the warehouse, not a temporary one: when it replaces every record
+    of the source (a first load), it is renamed into place rather than copied."""
+    return f"raw.{source.name}__new_records"
 
 
 def _records_ddl(source: Source) -> str:
@@ -442,7 +445,7 @@ def match_header(source: Source, header: list[str]) -> HeaderMatch:
 def _insert_records(
     con: duckdb.DuckDBPyConnection, source: Source, file_name: str, match: HeaderMatch, header: list[str]
 ) -> int:
-    """Insert the non-blank records of `_wres_positioned` (header excluded) into `NEW_RECORDS`."""
+    """Insert the non-blank records of `_wres_positioned` (header excluded) into the new records."""
     blank_line = landing_files.blank_line(len(header)).decode()
 
     def field(index: int) -> str:
@@ -458,7 +461,7 @@ def _insert_records(
     header_names = "[" + ", ".join("'" + h.replace("'", "''") + "'" for h in header) + "]"
     return con.execute(
         f"""
-        insert into {NEW_RECORDS}
+        insert into {_new_records_table(source)}
         with positioned as (
             select * from _wres_positioned
             -- the header is the first non-blank record, even one DuckDB rejected (e.g. `"notes"x`): the
@@ -534,7 +537,7 @@ def _scan_clean_group(
     con: duckdb.DuckDBPyConnection, source: Source, group: list[tuple[LandingFile, str, str]],
     shape: landing_files.CleanShape, match: HeaderMatch,
 ) -> tuple[dict[str, int], list[LandingFile]]:
-    """Read clean files with the same header in one DuckDB scan and insert their records into `NEW_RECORDS`.
+    """Read clean files with the same header in one DuckDB scan and insert their records into the new records.
 
     Returns the rows read per file name, and the files in which DuckDB rejected a record: they go to the
     per-file path (which positions rejected records, and reads them sequentially: DuckDB's parallel reader
@@ -590,13 +593,13 @@ def _scan_clean_group(
     """
     inserted = con.execute(
         f"""
-        insert into {NEW_RECORDS}
+        insert into {_new_records_table(source)}
         select file_name, _ordinal, null, null, {', '.join(values)}{_answers_sql(source, match, field)}
         from ({records})
         """
     ).fetchone()[0]
     counts = dict(con.execute(
-        f"select _file_name, count(*) from {NEW_RECORDS} "
+        f"select _file_name, count(*) from {_new_records_table(source)} "
         "where _file_name in (select file_name from _wres_group_files) group by 1"
     ).fetchall())
     con.execute("drop table _wres_scan")
@@ -654,7 +657,7 @@ def _validate(
     replaced_files: list[str],
 ) -> None:
     """Validate the records of `organisations` (all when None) into `_wres_validated` and `_wres_ranked`: the
-    source's records, those of `replaced_files` taken from `NEW_RECORDS`."""
+    source's records, those of `replaced_files` taken from the new records."""
     con.execute("create or replace temp table _wres_scope as select unnest(?::varchar[]) as organisation",
                 [sorted(organisations or [])])
     con.execute("create or replace temp table _wres_replaced_files as select unnest(?::varchar[]) as file_name",
@@ -664,7 +667,7 @@ def _validate(
         select * from {_records_table(source)}
         where {scope} and _file_name not in (select file_name from _wres_replaced_files)
         union all
-        select * from {NEW_RECORDS} where {scope}
+        select * from {_new_records_table(source)} where {scope}
     )"""
     con.execute(f"create or replace temp table _wres_validated as {validated_sql(source, records, run_date)}")
     # Duplicate keys are few: rank only the rows whose key repeats (no sort of the whole source).
@@ -694,8 +697,16 @@ def _replace(con: duckdb.DuckDBPyConnection, source: Source, organisations: set[
     name = source.name
     scope, loaded_scope = _scopes(organisations)
     records = _records_table(source)
-    con.execute(f"delete from {records} where _file_name in (select file_name from _wres_replaced_files)")
-    con.execute(f"insert into {records} select * from {NEW_RECORDS}")
+    new_records = _new_records_table(source)
+    kept = con.execute(
+        f"select count(*) from {records} where _file_name not in (select file_name from _wres_replaced_files)"
+    ).fetchone()[0]
+    if kept:
+        con.execute(f"delete from {records} where _file_name in (select file_name from _wres_replaced_files)")
+        con.execute(f"insert into {records} select * from {new_records}")
+    else:  # every record is replaced (a first load): the new records become the table, without a copy
+        con.execute(f"drop table {records}")
+        con.execute(f"alter table {new_records} rename to {_ident(records.removeprefix('raw.'))}")
     # The loaded rows: valid, less the few later repeats of a key (an anti join with a small table, not a
     # semi join with a table of every loaded row).
     loaded = """
@@ -771,7 +782,7 @@ def _replace(con: duckdb.DuckDBPyConnection, source: Source, organisations: set[
     )
 
 
-def _note_pending(con: duckdb.DuckDBPyConnection, source: Source, organisations: set[str] | None) -> None:
+def note_pending(con: duckdb.DuckDBPyConnection, source: Source, organisations: set[str] | None) -> None:
     """List the organisations whose rows this load changed (None: all of them, noted as '*') for dbt."""
     codes = ["*"] if organisations is None else sorted(code for code in organisations if code)
     con.execute(
@@ -911,18 +922,20 @@ def load_source(
         return _summary(con, source, [], True, present)
 
     loaded_at = dt.datetime.now().replace(microsecond=0)
-    # Phase 1, temporary tables only: read the changed files, validate the organisations they touch.
-    con.execute(f"create or replace temp table {NEW_RECORDS} as select * from {_records_table(source)} limit 0")
-    with tempfile.TemporaryDirectory(prefix="wres-load-") as tmp:
-        files_read = _read_changed(con, source, changed, current, Path(tmp))
-    changed_names = [f.file_name for f in changed]
-    replaced_files = [read.file.file_name for read in files_read if read.status == "loaded"]
-    before = _record_organisations(con, _records_table(source), changed_names)
-    after = _record_organisations(con, NEW_RECORDS, replaced_files)
-    organisations = None if fingerprint != known_fingerprint else before | after | due
-    _validate(con, source, run_date, organisations, replaced_files)
-    # Phase 2, one transaction: replace the source's tables.
+    new_records = _new_records_table(source)
     try:
+        # Phase 1, no table the source's readers use: read the changed files into the new records, validate
+        # the organisations they touch into temporary tables.
+        con.execute(f"create or replace table {new_records} as select * from {_records_table(source)} limit 0")
+        with tempfile.TemporaryDirectory(prefix="wres-load-") as tmp:
+            files_read = _read_changed(con, source, changed, current, Path(tmp))
+        changed_names = [f.file_name for f in changed]
+        replaced_files = [read.file.file_name for read in files_read if read.status == "loaded"]
+        before = _record_organisations(con, _records_table(source), changed_names)
+        after = _record_organisations(con, new_records, replaced_files)
+        organisations = None if fingerprint != known_fingerprint else before | after | due
+        _validate(con, source, run_date, organisations, replaced_files)
+        # Phase 2, one transaction: replace the source's tables.
         with _transaction(con):
             for name, sha in stale_rejections:
                 con.execute(
@@ -933,10 +946,10 @@ def load_source(
             for read in files_read:
                 _record_version(con, source, read, loaded_at)
             _replace(con, source, organisations)
-            _note_pending(con, source, organisations)
+            note_pending(con, source, organisations)
             con.execute("insert or replace into raw.source_state values (?, ?)", [source.name, fingerprint])
             fault_point(LOAD_BEFORE_COMMIT)
     finally:
-        con.execute(f"drop table if exists {NEW_RECORDS}; drop table if exists _wres_validated; "
+        con.execute(f"drop table if exists {new_records}; drop table if exists _wres_validated; "
                     "drop table if exists _wres_ranked")
     return _summary(con, source, files_read, False, present)

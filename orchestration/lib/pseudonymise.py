@@ -1,15 +1,22 @@
 """Keyed pseudonyms of staff identifiers (HMAC-SHA256), so that nothing outside the raw schema holds them.
 
 For each source with personal identifiers (contract `personal_identifiers`: employee, assignment, application,
-applicant, case, respondent and member identifiers), `raw.<source>_pseudonyms` maps every raw value to
-`HMAC-SHA256(key, value)` in hex. Staging models replace each identifier by its pseudonym through this table,
-so marts, exports and BI files never see a raw identifier, while the same employee number still joins across
-staff in post, employee relations and training.
+applicant, case, respondent and member identifiers), `raw.<source>_pseudonyms` maps every raw value to its
+pseudonym: the first 64 bits of `HMAC-SHA256(key, value)`, as an unsigned 64-bit integer (`ubigint`). Staging
+models replace each identifier by its pseudonym through this table, so marts, exports and BI files never see a
+raw identifier, while the same employee number still joins across staff in post, employee relations and training.
+
+The pseudonym is an integer, not the 64 hexadecimal characters of the whole HMAC, because every intermediate
+table keys its rows by it: an 8-byte integer is written, joined, grouped and sorted several times faster than a
+64-character string (docs/performance.md, item 35). 64 bits keep two identifiers apart: a load stops with an
+error if a new pseudonym equals that of another identifier in any source's mapping (for a few million
+identifiers the chance is about one in a million; another key would then separate them).
 
 The key comes from `WRES_PSEUDONYMISATION_KEY` (settings). DuckDB computes the HMAC from the key's inner and
 outer pads, passed as bound parameters: the key never appears in SQL text, dbt files or logs. Only values not
-yet mapped are hashed, so a run costs in proportion to what is new; a different key (detected by the SHA-256 of
-the key, stored beside the mapping) rebuilds the mapping.
+yet mapped are hashed, so a run costs in proportion to what is new. A different key, or a different scheme
+(detected by a SHA-256 of both, stored beside the mapping), rebuilds the mapping, and every organisation of the
+source is noted for dbt to rebuild, so that no table keeps a pseudonym of the old key.
 """
 
 from __future__ import annotations
@@ -18,9 +25,20 @@ import hashlib
 
 import duckdb
 
-from orchestration.lib.contract import Source
+from orchestration.lib.contract import SOURCES, Source
+from orchestration.lib.loader import note_pending
 
 BLOCK_SIZE = 64  # SHA-256's block size, in bytes
+# Names the pseudonym's derivation; part of the key fingerprint, so a change of it rebuilds every mapping.
+SCHEME = "hmac-sha256, first 64 bits, ubigint"
+
+# The HMAC in hex, and its first 16 hex digits (64 bits) as an unsigned integer.
+HMAC_SQL = "sha256(unhex($opad) || unhex(sha256(unhex($ipad) || encode(value))))"
+PSEUDONYM_SQL = f"('0x' || left({HMAC_SQL}, 16))::ubigint"
+
+
+class PseudonymCollision(RuntimeError):
+    """Two different identifiers were given the same pseudonym."""
 
 
 def hmac_pads(key: str) -> tuple[str, str]:
@@ -33,14 +51,41 @@ def hmac_pads(key: str) -> tuple[str, str]:
 
 
 def key_fingerprint(key: str) -> str:
-    return hashlib.sha256(("wres-pseudonymisation-key|" + key).encode("utf-8")).hexdigest()
-
-
-HMAC_SQL = "sha256(unhex($opad) || unhex(sha256(unhex($ipad) || encode(value))))"
+    return hashlib.sha256(f"wres-pseudonymisation-key|{SCHEME}|{key}".encode("utf-8")).hexdigest()
 
 
 def mapping_table(source: Source) -> str:
     return f"raw.{source.name}_pseudonyms"
+
+
+def _mapping_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The pseudonym mappings that exist, of every source with personal identifiers."""
+    existing = {
+        row[0] for row in con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'raw' and database_name = current_database()"
+        ).fetchall()
+    }
+    return [mapping_table(s) for s in SOURCES if s.personal_identifiers and f"{s.name}_pseudonyms" in existing]
+
+
+def _collisions(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Pseudonyms of `_wres_new_pseudonyms` that another identifier has: in it, or in any source's mapping."""
+    known = " union ".join(f"select value, pseudonym from {table}" for table in _mapping_tables(con))
+    return [
+        row[0] for row in con.execute(
+            f"""
+            select pseudonym from (
+                select value, pseudonym from _wres_new_pseudonyms
+                union
+                select known.value, known.pseudonym
+                from ({known}) as known
+                semi join _wres_new_pseudonyms as new on new.pseudonym = known.pseudonym
+            )
+            group by pseudonym having count(*) > 1
+            limit 5
+            """
+        ).fetchall()
+    ]
 
 
 def update_pseudonyms(con: duckdb.DuckDBPyConnection, source: Source, key: str) -> int:
@@ -49,30 +94,41 @@ def update_pseudonyms(con: duckdb.DuckDBPyConnection, source: Source, key: str) 
         return 0
     table = mapping_table(source)
     fingerprint = key_fingerprint(key)
-    con.execute(f"create table if not exists {table} (value varchar primary key, pseudonym varchar not null)")
     con.execute("create table if not exists raw.pseudonym_keys (source varchar primary key, key_sha256 varchar)")
     known = con.execute("select key_sha256 from raw.pseudonym_keys where source = ?", [source.name]).fetchone()
+    values = " union ".join(
+        f'select "{column}" as value from raw.{source.name} where "{column}" is not null'
+        for column in source.personal_identifiers
+    )
+    ipad, opad = hmac_pads(key)
     con.execute("begin transaction")
     try:
         if known is None or known[0] != fingerprint:
-            con.execute(f"delete from {table}")
+            # A new key or scheme: every pseudonym changes, and so must every table built from the old ones.
+            con.execute(f"create or replace table {table} (value varchar primary key, pseudonym ubigint not null)")
             con.execute("insert or replace into raw.pseudonym_keys values (?, ?)", [source.name, fingerprint])
-        values = " union ".join(
-            f'select "{column}" as value from raw.{source.name} where "{column}" is not null'
-            for column in source.personal_identifiers
-        )
-        ipad, opad = hmac_pads(key)
-        before = con.execute(f"select count(*) from {table}").fetchone()[0]
+            if known is not None:
+                note_pending(con, source, None)
+        else:
+            con.execute(f"create table if not exists {table} (value varchar primary key, pseudonym ubigint not null)")
         con.execute(
             f"""
-            insert into {table}
-            select value, {HMAC_SQL} as pseudonym
+            create or replace temp table _wres_new_pseudonyms as
+            select value, {PSEUDONYM_SQL} as pseudonym
             from (select distinct value from ({values}) as identifiers) as distinct_identifiers
             where value not in (select value from {table})
             """,
             {"ipad": ipad, "opad": opad},
         )
-        added = con.execute(f"select count(*) from {table}").fetchone()[0] - before
+        collisions = _collisions(con)
+        if collisions:
+            raise PseudonymCollision(
+                f"{source.name}: {len(collisions)} pseudonym(s) would stand for two different identifiers "
+                f"(e.g. {collisions[0]}); the mapping was left as it was. Set another WRES_PSEUDONYMISATION_KEY "
+                "(docs/data-protection.md)."
+            )
+        added = con.execute(f"insert into {table} select * from _wres_new_pseudonyms").fetchone()[0]
+        con.execute("drop table _wres_new_pseudonyms")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
