@@ -196,6 +196,18 @@ def plain_utf8(data: bytes) -> tuple[str, bytes] | None:
     return encoding, body
 
 
+def has_long_line(body: bytes, limit: int = LONG_LINE) -> bool:
+    """Whether a line (without its line feed) is longer than `limit`, looking at about one window of `limit`
+    bytes per step rather than at each line: each window that holds a line feed ends lines no longer than it."""
+    start = 0
+    while len(body) - start > limit:
+        last_feed = body.rfind(b"\n", start, start + limit + 1)
+        if last_feed < 0:
+            return True
+        start = last_feed + 1
+    return False
+
+
 def clean_shape(data: bytes) -> CleanShape | None:
     """The shape of a file that needs no normalisation, or None when it needs the per-file path.
 
@@ -216,15 +228,18 @@ def clean_shape(data: bytes) -> CleanShape | None:
     else:
         return None
     end = new_line.encode()
-    content = body.rstrip(b"\r\n")
-    if content.startswith(end) or end + end in content:
+    content_end = len(body)  # without the trailing line ends (found in place: a file is not copied)
+    while content_end and body[content_end - 1] in b"\r\n":
+        content_end -= 1
+    if body.startswith(end) or body.find(end + end, 0, content_end) >= 0:
         return None
-    lines = body.split(b"\n")
-    if b'"' in body and any(line.count(b'"') % 2 for line in lines):
+    # Lines are split apart only when needed: most files have no quote, and are shorter than one long line.
+    if b'"' in body and any(line.count(b'"') % 2 for line in body.split(b"\n")):
         return None  # a quoted field spans lines (or a quote is unbalanced)
-    if len(body) > LONG_LINE and max(map(len, lines)) > LONG_LINE:
+    if has_long_line(body):
         return None
-    first_line = content.split(end, 1)[0].decode("utf-8")
+    first_end = body.find(end, 0, content_end)
+    first_line = body[: first_end if first_end >= 0 else content_end].decode("utf-8")
     if not first_line.strip(" \t,\""):
         return None  # a blank record before the header: the per-file path skips it
     header = next(csv.reader(io.StringIO(first_line)), [])

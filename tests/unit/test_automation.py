@@ -517,3 +517,24 @@ def test_the_ingest_metadata_names_the_organisations_of_the_files_read(tmp_path)
         again = load_source(con, source, tmp_path, SEEDS_DIR, dt.date(2026, 1, 1))
         assert organisations_read(con, again) == ["R1B"]
         assert organisations_read(con, load_source(con, source, tmp_path, SEEDS_DIR, dt.date(2026, 1, 1))) == []
+
+
+def test_the_files_go_on_the_reconcile_check_not_on_every_partition(tmp_path):
+    """Dagster copies a materialisation's metadata into every partition of the run: the per-file lists (1,335
+    files of staff in post nationally) are the metadata of the check `rows_reconcile`, recorded once."""
+    import duckdb
+
+    from orchestration.defs.ingest.assets import files_metadata, ingest_metadata
+    from orchestration.lib.contract import SOURCES_BY_NAME
+    from orchestration.lib.loader import load_source
+    from orchestration.settings import SEEDS_DIR
+
+    sip(tmp_path, "R1A")
+    sip(tmp_path, "R1B", staff=3)
+    with duckdb.connect() as con:
+        load = load_source(con, SOURCES_BY_NAME["staff_in_post"], tmp_path, SEEDS_DIR, dt.date(2026, 1, 1))
+    assert set(ingest_metadata(load)) == {
+        "dagster/row_count", "rows_read", "rows_loaded", "rows_quarantined", "files", "unchanged"}
+    hashes = files_metadata(load)["landing_file_hashes"].value
+    assert [f["file_name"] for f in hashes] == [f["file_name"] for f in load.files] and len(hashes) == 2
+    assert all(len(f["content_sha256"]) == 64 for f in hashes)

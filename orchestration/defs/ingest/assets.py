@@ -64,13 +64,23 @@ def files_table(load: SourceLoad) -> str:
 
 
 def ingest_metadata(load: SourceLoad) -> dict[str, object]:
-    """What went into the source's raw table: row counts, and every landing file with its full content hash."""
+    """What went into the source's raw table: row counts. Dagster copies it into the materialisation of every
+    partition of the run, so it is kept small; the files are in `files_metadata`."""
     return {
         "dagster/row_count": MetadataValue.int(load.rows_loaded),
         "rows_read": MetadataValue.int(sum(f["rows_read"] for f in load.files)),
         "rows_loaded": MetadataValue.int(load.rows_loaded),
         "rows_quarantined": MetadataValue.int(load.rows_quarantined),
         "files": MetadataValue.int(len(load.files)),
+        "unchanged": MetadataValue.bool(load.unchanged),
+    }
+
+
+def files_metadata(load: SourceLoad) -> dict[str, object]:
+    """Every landing file of the source with its full content hash and row counts, and the files read this run:
+    the metadata of the check `rows_reconcile`, recorded once per run. (On each partition's materialisation
+    it cost 12 s of event writing for the national staff in post: 1,335 files, 211 partitions.)"""
+    return {
         "landing_file_hashes": MetadataValue.json(
             [
                 {key: f[key] for key in ("file_name", "content_sha256", "status", "rows_read", "rows_loaded",
@@ -81,7 +91,6 @@ def ingest_metadata(load: SourceLoad) -> dict[str, object]:
         "files_read_this_run": MetadataValue.json(
             [{"file_name": r.file.file_name, "sha256": r.content_sha256, "status": r.status} for r in load.files_read]
         ),
-        "unchanged": MetadataValue.bool(load.unchanged),
         "landing_files": MetadataValue.md(files_table(load)),
     }
 
@@ -175,7 +184,9 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
                 else {"dagster/row_count": MetadataValue.int(row_counts[table])},
             )
         for record in records:
-            yield asset_check_result(record, record.check, primary)
+            yield asset_check_result(
+                record, record.check, primary, files_metadata(load) if record.check == "rows_reconcile" else None
+            )
 
     return _ingest
 
