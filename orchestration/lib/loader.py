@@ -843,8 +843,13 @@ def _current_hashes(con: duckdb.DuckDBPyConnection, source: Source, files: list[
         hashes[file.file_name] = known[1] if known and known[0] == key else landing_files.sha256_file(file.path)
         stats.append([source.name, file.file_name, *key, hashes[file.file_name]])
     con.execute("delete from raw.landing_file_stats where source = ?", [source.name])
-    if stats:
-        con.executemany("insert into raw.landing_file_stats values (?, ?, ?, ?, ?, ?, ?)", stats)
+    if stats:  # one statement: DuckDB's executemany costs about 0.7 ms a row (1,335 files of staff in post)
+        columns = [list(column) for column in zip(*stats)]
+        con.execute(
+            "insert into raw.landing_file_stats select unnest(?::varchar[]), unnest(?::varchar[]), "
+            "unnest(?::bigint[]), unnest(?::bigint[]), unnest(?::bigint[]), unnest(?::bigint[]), unnest(?::varchar[])",
+            columns,
+        )
     return hashes
 
 

@@ -88,14 +88,17 @@ def _collisions(con: duckdb.DuckDBPyConnection) -> list[int]:
     ]
 
 
-def update_pseudonyms(con: duckdb.DuckDBPyConnection, source: Source, key: str) -> int:
-    """Bring `raw.<source>_pseudonyms` up to date with the source's raw table; return how many values were new."""
+def update_pseudonyms(con: duckdb.DuckDBPyConnection, source: Source, key: str, rows_changed: bool = True) -> int:
+    """Bring `raw.<source>_pseudonyms` up to date with the source's raw table; return how many values were new.
+    When the raw table did not change (`rows_changed` false) only a change of key is looked for."""
     if not source.personal_identifiers:
         return 0
     table = mapping_table(source)
     fingerprint = key_fingerprint(key)
     con.execute("create table if not exists raw.pseudonym_keys (source varchar primary key, key_sha256 varchar)")
     known = con.execute("select key_sha256 from raw.pseudonym_keys where source = ?", [source.name]).fetchone()
+    if not rows_changed and known is not None and known[0] == fingerprint:
+        return 0
     values = " union ".join(
         f'select "{column}" as value from raw.{source.name} where "{column}" is not null'
         for column in source.personal_identifiers
@@ -120,7 +123,8 @@ def update_pseudonyms(con: duckdb.DuckDBPyConnection, source: Source, key: str) 
             """,
             {"ipad": ipad, "opad": opad},
         )
-        collisions = _collisions(con)
+        new = con.execute("select count(*) from _wres_new_pseudonyms").fetchone()[0]
+        collisions = _collisions(con) if new else []
         if collisions:
             raise PseudonymCollision(
                 f"{source.name}: {len(collisions)} pseudonym(s) would stand for two different identifiers "

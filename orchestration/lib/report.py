@@ -32,6 +32,7 @@ warehouse gives the same bytes.
 
 from __future__ import annotations
 
+import bisect
 import html
 import math
 import re
@@ -185,6 +186,8 @@ class ReportData:
     scorecard: dict[tuple[str, int], list[ScorecardRating]]
     scorecard_tables: tuple[str, ...] = ()
     by_measure: dict[tuple[int, int, str, str], dict[str, float]] = field(init=False, repr=False, compare=False)
+    _distributions: dict[tuple[int, int, str, str], Distribution] = field(
+        init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         """Index the organisations' published values by year and measure, for the comparisons."""
@@ -199,6 +202,13 @@ class ReportData:
 
     def organisation(self, code: str) -> Organisation:
         return self.organisations.get(code) or Organisation(code, code, "Unknown", "Unknown")
+
+    def distribution(self, year: int, row: Row) -> Distribution:
+        """The organisations' published values of `row` in `year`, summarised once for every page."""
+        key = (year, row.indicator, row.breakdown, row.measure)
+        if key not in self._distributions:
+            self._distributions[key] = distribution(self.by_measure.get(key, {}), self.organisation)
+        return self._distributions[key]
 
 
 def fetch_dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
@@ -395,6 +405,36 @@ def quantile(values: Sequence[float], q: float) -> float:
 
 
 @dataclass(frozen=True)
+class Distribution:
+    """Every organisation's published value of one measure in one year: sorted, with its quartiles, and the
+    median and number of organisations of each region and organisation type."""
+
+    values: dict[str, float]
+    ordered: list[float]
+    quartiles: tuple[float, float, float] | None
+    regions: dict[str, tuple[float, int]]
+    types: dict[str, tuple[float, int]]
+
+
+def _medians(values: dict[str, float], group_of) -> dict[str, tuple[float, int]]:
+    groups: dict[str, list[float]] = defaultdict(list)
+    for code, value in values.items():
+        groups[group_of(code)].append(value)
+    return {group: (quantile(members, 0.5), len(members)) for group, members in groups.items()}
+
+
+def distribution(values: dict[str, float], organisation) -> Distribution:
+    listed = list(values.values())
+    return Distribution(
+        values=values,
+        ordered=sorted(listed),
+        quartiles=(quantile(listed, 0.25), quantile(listed, 0.5), quantile(listed, 0.75)) if listed else None,
+        regions=_medians(values, lambda code: organisation(code).region),
+        types=_medians(values, lambda code: organisation(code).organisation_type),
+    )
+
+
+@dataclass(frozen=True)
 class Position:
     """Where an organisation's published value sits among all organisations' published values that year."""
 
@@ -416,28 +456,28 @@ class Position:
 
 def position(data: ReportData, code: str, year: int, row: Row) -> Position:
     """Recompute the comparison from the publication: every organisation's published value of `row` in `year`."""
-    values = data.by_measure.get((year, row.indicator, row.breakdown, row.measure), {})
-    own = values.get(code)
+    spread = data.distribution(year, row)
+    own = spread.values.get(code)
     national = data.headline(NATIONAL_CODE, year, row)
     me = data.organisation(code)
-    region = [v for other, v in values.items() if data.organisation(other).region == me.region]
-    kind = [v for other, v in values.items() if data.organisation(other).organisation_type == me.organisation_type]
-    listed = list(values.values())
+    region_median, region_organisations = spread.regions.get(me.region, (None, 0))
+    type_median, type_organisations = spread.types.get(me.organisation_type, (None, 0))
+    q1, median, q3 = spread.quartiles or (None, None, None)
     return Position(
         row=row,
         value=own,
         national=national.value if national else None,
-        minimum=min(listed) if listed else None,
-        q1=quantile(listed, 0.25) if listed else None,
-        median=quantile(listed, 0.5) if listed else None,
-        q3=quantile(listed, 0.75) if listed else None,
-        maximum=max(listed) if listed else None,
-        organisations=len(listed),
-        rank=1 + sum(1 for v in listed if v < own) if own is not None else None,
-        region_median=quantile(region, 0.5) if region else None,
-        region_organisations=len(region),
-        type_median=quantile(kind, 0.5) if kind else None,
-        type_organisations=len(kind),
+        minimum=spread.ordered[0] if spread.ordered else None,
+        q1=q1,
+        median=median,
+        q3=q3,
+        maximum=spread.ordered[-1] if spread.ordered else None,
+        organisations=len(spread.ordered),
+        rank=1 + bisect.bisect_left(spread.ordered, own) if own is not None else None,
+        region_median=region_median,
+        region_organisations=region_organisations,
+        type_median=type_median,
+        type_organisations=type_organisations,
     )
 
 

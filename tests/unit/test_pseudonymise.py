@@ -99,3 +99,14 @@ def test_two_new_identifiers_with_one_pseudonym_stop_the_load(con, monkeypatch):
     monkeypatch.setattr(pseudonymise, "PSEUDONYM_SQL", f"42::ubigint + 0 * length({pseudonymise.HMAC_SQL})")
     with pytest.raises(PseudonymCollision):
         update_pseudonyms(con, BOARD, KEY)
+
+
+def test_an_unchanged_source_is_only_checked_for_a_new_key(con):
+    update_pseudonyms(con, BOARD, KEY)
+    # The loader reported the source unchanged: the raw table is not read again.
+    con.execute("insert into raw.board values ('M3')")  # (a loader would have reported this change)
+    assert update_pseudonyms(con, BOARD, KEY, rows_changed=False) == 0
+    assert "M3" not in mapping(con, BOARD)
+    # A new key rebuilds the mapping all the same.
+    assert update_pseudonyms(con, BOARD, "another key", rows_changed=False) == 3
+    assert mapping(con, BOARD)["M3"] == expected("another key", "M3")

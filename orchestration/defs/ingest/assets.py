@@ -161,7 +161,8 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
         with duckdb.get_connection() as con:
             load = load_source(con, source, settings.landing_dir, SEEDS_DIR, settings.run_date)
             organisations = organisations_read(con, load)
-            new_pseudonyms = update_pseudonyms(con, source, settings.pseudonymisation_key)
+            new_pseudonyms = update_pseudonyms(con, source, settings.pseudonymisation_key,
+                                               rows_changed=not load.unchanged)
             records = ingest_check_records(load)
             record_checks(con, context.run.run_id, records)
             reports = write_quality_reports(con, settings.exports_dir, context.run.run_id)
