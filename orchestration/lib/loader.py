@@ -162,11 +162,12 @@ def _new_records_table(source: Source) -> str:
     return f"raw.{source.name}__new_records"
 
 
-def _records_ddl(source: Source) -> str:
+def _records_ddl(source: Source, table: str) -> str:
+    """The records table (`_records_table`), or the new records (`_new_records_table`): the same columns."""
     columns = ",\n    ".join(f"{_ident(c)} varchar" for c in source.column_names)
     answers = ",\n    _answers map(varchar, varchar)" if source.has_questions else ""
     return f"""
-    create table if not exists {_records_table(source)} (
+    create table if not exists {table} (
         _file_name varchar not null,
         _line_number bigint not null,
         _structural_column varchar,
@@ -189,7 +190,7 @@ def _loaded_ddl(source: Source) -> str:
 def ensure_schema(con: duckdb.DuckDBPyConnection, source: Source) -> None:
     con.execute(DDL)
     con.execute("alter table raw.quarantine add column if not exists organisation_code varchar")
-    con.execute(_records_ddl(source))
+    con.execute(_records_ddl(source, _records_table(source)))
     con.execute(_loaded_ddl(source))
 
 
@@ -931,7 +932,8 @@ def load_source(
     try:
         # Phase 1, no table the source's readers use: read the changed files into the new records, validate
         # the organisations they touch into temporary tables.
-        con.execute(f"create or replace table {new_records} as select * from {_records_table(source)} limit 0")
+        con.execute(f"drop table if exists {new_records}")  # left by a load that was killed
+        con.execute(_records_ddl(source, new_records))
         with tempfile.TemporaryDirectory(prefix="wres-load-") as tmp:
             files_read = _read_changed(con, source, changed, current, Path(tmp))
         changed_names = [f.file_name for f in changed]
