@@ -26,11 +26,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from dagster._core.events import ASSET_EVENTS
+from dagster import AssetKey
+from dagster._core.events import ASSET_EVENTS, DagsterEventType
 from dagster._core.events.log import EventLogEntry
 from dagster._core.storage.event_log.schema import SqlEventLogStorageTable
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
-    INDEX_SHARD_NAME,
     SQLITE_BUSY_TIMEOUT_SECONDS,
     SqliteEventLogStorage,
 )
@@ -109,13 +109,13 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         rows = [self._event_to_row(event) for event in events]
         with self.run_connection(runs.pop()) as conn:
             conn.execute(SqlEventLogStorageTable.insert(), rows)
-        with self._connect(INDEX_SHARD_NAME) as conn:
+        with self.index_connection() as conn:
             event_ids = [conn.execute(SqlEventLogStorageTable.insert(), row).inserted_primary_key[0] for row in rows]
             self._store_asset_event_tags(conn, events, event_ids)
             # An asset's row keeps, column by column, the values of the last event that sets the column, and
             # the columns an event sets depend on its type: the last event of each asset and type, in order,
             # leave the row as every event in turn would.
-            last: dict[tuple[Any, str], tuple[int, EventLogEntry, int]] = {}
+            last: dict[tuple[AssetKey, DagsterEventType], tuple[int, EventLogEntry, int]] = {}
             for position, (event, event_id) in enumerate(zip(events, event_ids)):
                 if event.dagster_event.asset_key:
                     last[(event.dagster_event.asset_key, event.dagster_event_type)] = (position, event, event_id)

@@ -700,7 +700,7 @@ def _replace(con: duckdb.DuckDBPyConnection, source: Source, organisations: set[
     records = _records_table(source)
     new_records = _new_records_table(source)
     kept = con.execute(
-        f"select count(*) from {records} where _file_name not in (select file_name from _wres_replaced_files)"
+        f"select exists (select 1 from {records} where _file_name not in (select file_name from _wres_replaced_files))"
     ).fetchone()[0]
     if kept:
         con.execute(f"delete from {records} where _file_name in (select file_name from _wres_replaced_files)")

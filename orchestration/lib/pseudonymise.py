@@ -35,6 +35,7 @@ SCHEME = "hmac-sha256, first 64 bits, ubigint"
 # The HMAC in hex, and its first 16 hex digits (64 bits) as an unsigned integer.
 HMAC_SQL = "sha256(unhex($opad) || unhex(sha256(unhex($ipad) || encode(value))))"
 PSEUDONYM_SQL = f"('0x' || left({HMAC_SQL}, 16))::ubigint"
+MAPPING_COLUMNS = "(value varchar primary key, pseudonym ubigint not null)"
 
 
 class PseudonymCollision(RuntimeError):
@@ -108,12 +109,12 @@ def update_pseudonyms(con: duckdb.DuckDBPyConnection, source: Source, key: str, 
     try:
         if known is None or known[0] != fingerprint:
             # A new key or scheme: every pseudonym changes, and so must every table built from the old ones.
-            con.execute(f"create or replace table {table} (value varchar primary key, pseudonym ubigint not null)")
+            con.execute(f"create or replace table {table} {MAPPING_COLUMNS}")
             con.execute("insert or replace into raw.pseudonym_keys values (?, ?)", [source.name, fingerprint])
             if known is not None:
                 note_pending(con, source, None)
         else:
-            con.execute(f"create table if not exists {table} (value varchar primary key, pseudonym ubigint not null)")
+            con.execute(f"create table if not exists {table} {MAPPING_COLUMNS}")
         con.execute(
             f"""
             create or replace temp table _wres_new_pseudonyms as
@@ -131,10 +132,10 @@ def update_pseudonyms(con: duckdb.DuckDBPyConnection, source: Source, key: str, 
                 f"(e.g. {collisions[0]}); the mapping was left as it was. Set another WRES_PSEUDONYMISATION_KEY "
                 "(docs/data-protection.md)."
             )
-        added = con.execute(f"insert into {table} select * from _wres_new_pseudonyms").fetchone()[0]
+        con.execute(f"insert into {table} select * from _wres_new_pseudonyms")
         con.execute("drop table _wres_new_pseudonyms")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
-    return added
+    return new
