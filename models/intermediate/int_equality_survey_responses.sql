@@ -4,8 +4,8 @@
     code) and whether they are positive (one such answer is positive: seed survey_answer_codes), with the
     respondent's own ethnic group, disability and sex answers. int_staff_survey_indicator_responses is its WRES
     subset.
-    The valid answers are grouped by a row number of the respondent, not by the respondent's key (organisation,
-    year, pseudonym) and the carried answers: half the time at national scale (docs/performance.md, item 28). -#}
+    The answers are looked up in the respondent's own row (`answers`, keyed by question column): no answer is
+    joined or grouped, which took three times as long at national scale (docs/performance.md, item 42). -#}
 
 {#- Built after int_workforce_people_by_snapshot, not beside it: at national scale the largest models,
     run side by side on dbt's two threads, take longer and can run out of memory (docs/performance.md, item 30). #}
@@ -16,12 +16,6 @@ with
 respondents as (
 
     select * from {{ rebuild_scope(ref('stg_staff_survey__respondents')) }}
-
-),
-
-answers as (
-
-    select * from {{ rebuild_scope(ref('stg_staff_survey__answers')) }}
 
 ),
 
@@ -72,96 +66,59 @@ mapped_questions as (
 
 ),
 
-survey_metrics as (
+question_codes as (
 
-    select distinct survey_year, metric
-    from mapped_questions
-
-),
-
-numbered_respondents as (
-
-    select
-        organisation_code,
-        survey_year,
-        respondent_id,
-        ethnic_group,
-        disability,
-        sex,
-        row_number() over () as respondent_row
-
-    from respondents
-
-),
-
-answered as materialized (
-
-    {#- Every answer with its respondent's row number, computed on its own (`materialized`): left to reorder
-        this join with the next, DuckDB 1.5 joined the answers to the answer codes first, 67 million rows, and
-        the model took three times as long (docs/performance.md, item 34). #}
-    select
-        numbered_respondents.respondent_row,
-        answers.survey_year,
-        answers.question,
-        answers.answer
-
-    from answers
-    inner join numbered_respondents
-        on numbered_respondents.organisation_code = answers.organisation_code
-        and numbered_respondents.survey_year = answers.survey_year
-        and numbered_respondents.respondent_id = answers.respondent_id
-
-),
-
-valid_codes as (
-
-    {#- The valid answer codes of each survey year's question for each metric, and whether each is positive. #}
+    {#- The valid answer codes of each survey year's question for each metric, and those of them that are
+        positive. -#}
     select
         mapped_questions.survey_year,
-        mapped_questions.question,
         mapped_questions.metric,
-        answer_codes.answer_code,
-        coalesce(answer_codes.is_positive, false) as is_positive
+        mapped_questions.question,
+        coalesce(list(answer_codes.answer_code) filter (where answer_codes.answer_code is not null), [])
+            as valid_codes,
+        coalesce(list(answer_codes.answer_code) filter (where answer_codes.is_positive), []) as positive_codes
 
     from mapped_questions
-    inner join answer_codes on answer_codes.indicator = mapped_questions.answer_indicator
+    left join answer_codes on answer_codes.indicator = mapped_questions.answer_indicator
+    group by mapped_questions.survey_year, mapped_questions.metric, mapped_questions.question
 
 ),
 
-valid_answers as (
+survey_metrics as (
 
+    {#- Each survey year's metrics, with their questions (one, or two for harassment by staff) and codes. -#}
     select
-        answered.respondent_row,
-        valid_codes.metric,
-        bool_or(valid_codes.is_positive) as is_positive
+        survey_year,
+        metric,
+        list({'question': question, 'valid_codes': valid_codes, 'positive_codes': positive_codes})
+            as questions
 
-    from answered
-    inner join valid_codes
-        on valid_codes.survey_year = answered.survey_year
-        and valid_codes.question = answered.question
-        and valid_codes.answer_code = answered.answer
-    group by answered.respondent_row, valid_codes.metric
+    from question_codes
+    group by survey_year, metric
 
 ),
 
 final as (
 
     select
-        numbered_respondents.organisation_code,
-        numbered_respondents.survey_year,
-        numbered_respondents.respondent_id,
-        numbered_respondents.ethnic_group,
-        numbered_respondents.disability,
-        numbered_respondents.sex,
+        respondents.organisation_code,
+        respondents.survey_year,
+        respondents.respondent_id,
+        respondents.ethnic_group,
+        respondents.disability,
+        respondents.sex,
         survey_metrics.metric,
-        valid_answers.respondent_row is not null as is_in_base,
-        coalesce(valid_answers.is_positive, false) as is_positive
+        coalesce(
+            list_bool_or([list_contains(q.valid_codes, respondents.answers[q.question]) for q in survey_metrics.questions]),
+            false
+        ) as is_in_base,
+        coalesce(
+            list_bool_or([list_contains(q.positive_codes, respondents.answers[q.question]) for q in survey_metrics.questions]),
+            false
+        ) as is_positive
 
-    from numbered_respondents
-    inner join survey_metrics on survey_metrics.survey_year = numbered_respondents.survey_year
-    left join valid_answers
-        on valid_answers.respondent_row = numbered_respondents.respondent_row
-        and valid_answers.metric = survey_metrics.metric
+    from respondents
+    inner join survey_metrics on survey_metrics.survey_year = respondents.survey_year
 
 )
 

@@ -5,7 +5,8 @@ For each source the loader keeps, in the `raw` schema:
 - `<source>__records`: every non-blank record of the current version of each file, as trimmed text, with its
   file name and line number (the record's position, the header being 1, blank records counted);
 - `<source>`: the rows that passed every rule, typed (dates, flags, numbers), with `_file_name` and
-  `_line_number` for lineage; `staff_survey_answers` holds the survey answers in long form;
+  `_line_number` for lineage; `staff_survey` also has `answers`, the respondent's answers keyed by question
+  column (`q14a` ...: the header's name, lower case; a blank answer is null);
 - rows of `quarantine` (one per quarantined row, and one per rejected file) and of `load_log`
   (one per file version read; `rows_read = rows_loaded + rows_quarantined`);
 - `file_versions` (the content hash of every file version read) and `source_state` (a fingerprint of the
@@ -53,8 +54,9 @@ from orchestration.lib.contract import QUESTION_COLUMN_PATTERN, SQL_TYPES, Sourc
 from orchestration.lib.landing_files import BLANK_LINE_MARKER, LandingFile
 from orchestration.lib.validation import MACROS, key_sql, output_columns_sql, validated_sql
 
-# Bump when a rule of the loader changes, so that every source is validated again on the next run.
-RULES_VERSION = "1"
+# Bump when a rule of the loader (or the layout of the tables it fills) changes, so that every source is
+# validated again on the next run. 2: the survey answers in the respondent's row, not a table of their own.
+RULES_VERSION = "2"
 
 # The seeds the loader's rules read (relative to the seeds folder).
 SEED_FILES = ("staff_groups.csv", "survey_question_map.csv", "survey_answer_codes.csv")
@@ -178,13 +180,8 @@ def _records_ddl(source: Source, table: str) -> str:
 
 def _loaded_ddl(source: Source) -> str:
     columns = ", ".join(f"{_ident(c.name)} {SQL_TYPES[c.type]}" for c in source.columns)
-    tables = f"create table if not exists raw.{source.name} ({columns}, _file_name varchar, _line_number bigint);"
-    if source.has_questions:
-        tables += (
-            f"create table if not exists raw.{source.name}_answers (organisation_code varchar, survey_year bigint, "
-            "respondent_id varchar, question varchar, answer varchar);"
-        )
-    return tables
+    answers = ", answers map(varchar, varchar)" if source.has_questions else ""
+    return f"create table if not exists raw.{source.name} ({columns}{answers}, _file_name varchar, _line_number bigint)"
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection, source: Source) -> None:
@@ -192,6 +189,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, source: Source) -> None:
     con.execute("alter table raw.quarantine add column if not exists organisation_code varchar")
     con.execute(_records_ddl(source, _records_table(source)))
     con.execute(_loaded_ddl(source))
+    if source.has_questions:  # a warehouse from before RULES_VERSION 2 kept the answers in a table of their own
+        con.execute(f"drop table if exists raw.{source.name}_answers")
+        con.execute(f"alter table raw.{source.name} add column if not exists answers map(varchar, varchar)")
 
 
 def create_seed_tables(con: duckdb.DuckDBPyConnection, seeds_dir: Path) -> None:
@@ -694,7 +694,7 @@ def _validate(
 
 def _replace(con: duckdb.DuckDBPyConnection, source: Source, organisations: set[str] | None) -> None:
     """Replace the records of the files read, and the rows of `organisations` (all when None) in the source's raw
-    table, survey answers and quarantine, from the temporary tables of `_validate`; then recount the load log."""
+    table and quarantine, from the temporary tables of `_validate`; then recount the load log."""
     name = source.name
     scope, loaded_scope = _scopes(organisations)
     records = _records_table(source)
@@ -714,27 +714,15 @@ def _replace(con: duckdb.DuckDBPyConnection, source: Source, organisations: set[
         from _wres_validated
         anti join (select _file_name, _line_number from _wres_ranked where _rank > 1) using (_file_name, _line_number)
         where _error is null"""
+    answers = ", _answers as answers" if source.has_questions else ""
     con.execute(f"delete from raw.{name} where {loaded_scope}")
     con.execute(
         f"""
-        insert into raw.{name}
-        select {output_columns_sql(source)}, _file_name, _line_number
+        insert into raw.{name} by name
+        select {output_columns_sql(source)}{answers}, _file_name, _line_number
         {loaded}
         """
     )
-    if source.has_questions:
-        con.execute(f"delete from raw.{name}_answers where {loaded_scope}")
-        con.execute(
-            f"""
-            insert into raw.{name}_answers
-            select organisation_code, survey_year, respondent_id, entry.key, entry.value
-            from (
-                select organisation_code, survey_year, respondent_id, unnest(map_entries(_answers)) as entry
-                {loaded}
-            )
-            where entry.value is not null
-            """
-        )
     key_names = ", ".join(source.key)
     con.execute(
         f"delete from raw.quarantine where source = ? and (line_number is null or {scope})", [name]

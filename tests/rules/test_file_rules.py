@@ -966,6 +966,14 @@ SURVEY_COLUMNS = ["organisation_code", "survey_year", "respondent_id", "Q14A", "
                   "q13b", "q99", "free_text"]
 
 
+# The answers of raw.staff_survey in long form, blank ones left out.
+ANSWERS = """(
+    select organisation_code, survey_year, respondent_id, answer.key, answer.value
+    from (select *, unnest(map_entries(answers)) as answer from raw.staff_survey)
+    where answer.value is not null
+)"""
+
+
 def survey_row(year: str, respondent: str, **answers: str) -> str:
     values = {"organisation_code": "R1A", "survey_year": year, "respondent_id": respondent}
     values.update({("Q14A" if k == "q14a" else k): v for k, v in answers.items()})
@@ -1017,8 +1025,11 @@ def test_staff_survey_mapped_questions_by_survey_year(wh):
         (2023, "S1"), (2023, "S8"), (2019, "S9"), (2017, "S12"), (2023, "S13")
     ]
     assert wh.log("staff_survey")["a.csv"]["extra_columns"] == "free_text"
-    # Every answer kept, mapped or not, in long form; question names lower case.
-    assert wh.table("raw.staff_survey_answers") == sorted([
+    # Every answer kept in the respondent's row, mapped or not; question names lower case; a blank answer null.
+    questions = ["q14a", "q14b", "q14c", "q15", "q16b", "q13a", "q13b", "q99"]
+    assert wh.con.execute("select answers from raw.staff_survey where respondent_id = 'S13'").fetchone()[0] == \
+        dict.fromkeys(questions)
+    assert wh.table(ANSWERS) == sorted([
         ("R1A", 2023, "S1", "q14a", "1"), ("R1A", 2023, "S1", "q14b", "5"), ("R1A", 2023, "S1", "q14c", "3"),
         ("R1A", 2023, "S1", "q15", "3"), ("R1A", 2023, "S1", "q16b", "2"), ("R1A", 2023, "S1", "q13a", "9"),
         ("R1A", 2023, "S1", "q13b", "x"), ("R1A", 2023, "S1", "q99", "zz"),
@@ -1035,7 +1046,24 @@ def test_staff_survey_without_any_question_column_loads(wh):
     wh.load("staff_survey")
 
     assert wh.counts("staff_survey") == {"a.csv": (2, 2, 0)}
-    assert wh.table("raw.staff_survey_answers") == []
+    assert wh.table(ANSWERS) == []
+
+
+def test_a_warehouse_with_the_answers_in_a_table_of_their_own_is_brought_up_to_date(wh):
+    wh.write("staff_survey", "a.csv", csv_text(",".join(SURVEY_COLUMNS), survey_row("2023", "S1", q14a="1")))
+    wh.load("staff_survey")
+    # The layout before RULES_VERSION 2: no answers column, the answers in long form, an older fingerprint.
+    wh.con.execute("alter table raw.staff_survey drop column answers")
+    wh.con.execute("create table raw.staff_survey_answers (organisation_code varchar, survey_year bigint, "
+                   "respondent_id varchar, question varchar, answer varchar)")
+    wh.con.execute("update raw.source_state set fingerprint = 'rules version 1' where source = 'staff_survey'")
+
+    load = wh.load("staff_survey")
+
+    assert not load.unchanged
+    assert wh.table(ANSWERS) == [("R1A", 2023, "S1", "q14a", "1")]
+    assert wh.con.execute("select count(*) from duckdb_tables() where table_name = 'staff_survey_answers'"
+                          ).fetchone()[0] == 0
 
 
 def test_an_organisation_code_missing_from_organisations_is_loaded_not_quarantined(wh):

@@ -29,6 +29,7 @@ renamed as (
         disability,
         sex,
         occupational_group,
+        answers,
         _file_name as source_file_name,
         _line_number as source_line_number
 

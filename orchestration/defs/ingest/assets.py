@@ -43,10 +43,8 @@ def raw_key(table: str) -> AssetKey:
 
 
 def tables_written(source: Source) -> list[str]:
-    """The raw tables an ingest asset writes: the source's rows, the survey answers, the pseudonym mapping."""
+    """The raw tables an ingest asset writes: the source's rows and the pseudonym mapping."""
     tables = [source.name]
-    if source.has_questions:
-        tables.append(f"{source.name}_answers")
     if source.personal_identifiers:
         tables.append(f"{source.name}_pseudonyms")
     return tables
