@@ -20,16 +20,28 @@
 {% endmacro %}
 
 
-{% macro pending_organisations() %}
-    {#- The organisations the loader listed as changed: a list of codes, or none for every organisation. -#}
+{% macro pending_organisations(sources=none) %}
+    {#- The organisations the loader listed as changed (in `sources` only, raw table names, when given): a list
+        of codes, or none for every organisation. -#}
     {%- set listed = run_query(
         "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = 'pending_organisations'"
     ).columns[0].values()[0] -%}
     {%- if listed == 0 -%}
         {{ return(none) }}
     {%- endif -%}
+    {%- if sources is none -%}
+        {%- set condition = 'true' -%}
+    {%- elif sources | length == 0 -%}
+        {{ return([]) }}
+    {%- else -%}
+        {%- set quoted = [] -%}
+        {%- for source in sources -%}
+            {%- do quoted.append("'" ~ source | replace("'", "''") ~ "'") -%}
+        {%- endfor -%}
+        {%- set condition = 'source in (' ~ quoted | join(', ') ~ ')' -%}
+    {%- endif -%}
     {%- set codes = run_query(
-        "select distinct organisation_code from raw.pending_organisations order by 1"
+        "select distinct organisation_code from raw.pending_organisations where " ~ condition ~ " order by 1"
     ).columns[0].values() | list -%}
     {{ return(none if '*' in codes else codes) }}
 {% endmacro %}
@@ -71,8 +83,9 @@
 {% macro tested_organisations(relation) %}
     {#- In an incremental build, the organisations whose rows of `relation` may have changed: a generic data test of
         an incremental model or staging view (per organisation, with an organisation_code column) reads only their
-        rows; the other organisations' rows are those an earlier build tested. None (every row) in a full refresh
-        and for any other relation. -#}
+        rows; the other organisations' rows are those an earlier build tested. A view that reads raw tables and
+        seeds only (a staging view) changes only with its sources: the organisations the loader listed for them.
+        None (every row) in a full refresh and for any other relation. -#}
     {%- if not execute or flags.FULL_REFRESH -%}
         {{ return(none) }}
     {%- endif -%}
@@ -87,7 +100,27 @@
         {{ return(none) }}
     {%- endif -%}
     {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
-    {{ return(pending_organisations() if 'organisation_code' in columns else none) }}
+    {%- if 'organisation_code' not in columns -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(pending_organisations(raw_sources_read(nodes[0]))) }}
+{% endmacro %}
+
+
+{% macro raw_sources_read(node) %}
+    {#- The raw tables a view reads, when it reads nothing but raw tables and seeds; else none. -#}
+    {%- if node.config.materialized != 'view' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set tables = [] -%}
+    {%- for upstream in node.depends_on.nodes -%}
+        {%- if upstream.startswith('source.') -%}
+            {%- do tables.append(graph.sources[upstream].identifier) -%}
+        {%- elif not upstream.startswith('seed.') -%}
+            {{ return(none) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(tables) }}
 {% endmacro %}
 
 

@@ -7,7 +7,8 @@
    builds everything; then one trust re-issues its extract, and the sensor's request for that trust (executed
    here in process, as the daemon would launch it) re-materialises that trust only, and the all-organisation
    assets once; its dbt build recomputes that trust only (incremental models), and leaves every table as a
-   full refresh would.
+   full refresh would. Its data tests read that trust's rows only, and a staging view's tests only the rows
+   that changed in its own sources.
 """
 
 from __future__ import annotations
@@ -43,6 +44,15 @@ def materialisations(instance: DagsterInstance, key: AssetKey) -> list:
 
 def partitions_of(instance: DagsterInstance, key: AssetKey) -> list[str | None]:
     return sorted((m.partition for m in materialisations(instance, key)), key=str)
+
+
+def last_tests_of(model: str) -> str:
+    """The SQL the newest dbt build ran for the generic data tests of `model` (from its run's target folder)."""
+    newest = max((DBT_PROJECT_DIR / "target").glob("wres_dbt_*/run"), key=lambda folder: folder.stat().st_mtime)
+    tests = [sql for test in sorted(newest.glob("models/**/*.yml/*.sql"))
+             if f'."{model}" where' in (sql := test.read_text(encoding="utf-8"))]
+    assert tests, model
+    return "\n".join(tests)
 
 
 def test_wres_build_materialises_every_organisation_partition(acceptance_build, monkeypatch):
@@ -112,6 +122,10 @@ def test_the_sensor_builds_then_reruns_one_reissued_trust(tmp_path, monkeypatch)
         assert request.partition_key == trust
         messages = launch(instance, request)
         assert f"Incremental build: 1 organisation(s) changed: {trust}" in messages  # dbt: that trust only
+        # Data tests read the trust's rows of an incremental model, and none of a staging view of an unchanged source.
+        assert f"where organisation_code in ('{trust}')) dbt_subquery" in last_tests_of("int_assignments")
+        assert "where false) dbt_subquery" in last_tests_of("stg_training__activities")
+        assert "dbt_subquery" not in last_tests_of("stg_training__activities").replace("where false) dbt_subquery", "")
         assert partitions_of(instance, RAW_SIP) == sorted([*organisations, trust])  # that trust only
         assert partitions_of(instance, RAW_TRAINING) == organisations  # an unchanged source: not run
         assert partitions_of(instance, BENCHMARK) == [None, None]  # the all-organisation marts once more
