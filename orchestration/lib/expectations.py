@@ -506,13 +506,14 @@ def record_row_counts(con: duckdb.DuckDBPyConnection, suite: Suite, run_id: str,
     now = dt.datetime.now()  # to the microsecond: the latest run is the previous load of the next
     con.execute("delete from quality.row_counts where run_id = ? and source = ?", [run_id, suite.name])
     present = frame[frame["row_count"].notna()]  # an organisation absent from this load is not stored
-    rows = [
-        (run_id, now, suite.name, code, int(count))
-        for code, count in zip(present["organisation_code"], present["row_count"], strict=True)
-    ]
-    if rows:
-        con.executemany("insert into quality.row_counts values (?, ?, ?, ?, ?)", rows)
-    return len(rows)
+    codes = present["organisation_code"].tolist()
+    counts = [int(count) for count in present["row_count"]]
+    # One statement: DuckDB's executemany costs about 0.7 ms a row (210 organisations nationally).
+    con.execute(
+        "insert into quality.row_counts select ?, ?, ?, unnest(?::varchar[]), unnest(?::bigint[])",
+        [run_id, now, suite.name, codes, counts],
+    )
+    return len(codes)
 
 
 def failed(records: Sequence[CheckRecord]) -> list[CheckRecord]:
