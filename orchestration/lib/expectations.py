@@ -18,6 +18,13 @@ A suite whose `meta.record_row_counts` names a batch stores that batch's `organi
 in `quality.row_counts` after it has run (`record_row_counts`), so that the next run compares its counts with
 this one's (the batch's SQL reads the previous run's counts from that table).
 
+A batch's results are kept (`quality.batch_results`) and reused by the next run while nothing they depend on has
+changed (`batch_inputs`): the raw tables its SQL reads (the loader gives a source a new `version` in
+`raw.source_state` at every load that changes it), its SQL and expectations, the run date and the seeds'
+values, this module and the GX version. In an incremental build the suites of the sources no file of which
+changed are not profiled again. A batch that reads anything else (the marts, the previous run's row counts,
+`$run_id`) always runs, and so does one whose last results include an error.
+
 `great_expectations` is imported inside the functions that validate, never at module import: importing it takes
 seconds, and the Dagster definitions import this module.
 """
@@ -26,10 +33,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
+import hashlib
+import importlib.metadata
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +71,18 @@ SQL_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 # How many unexpected values (or profile rows) a message names.
 EXAMPLES = 3
+
+BATCH_RESULTS_DDL = """
+create schema if not exists quality;
+create table if not exists quality.batch_results (
+    suite varchar not null,
+    batch varchar not null,
+    inputs varchar not null,            -- the digest of what the records depend on (batch_inputs)
+    records json not null               -- the batch's check records
+);
+"""
+# A relation a batch's SQL reads: `schema.table` after from or join (a CTE's name has no schema).
+RELATION = re.compile(r"\b(?:from|join)\s+([A-Za-z_]\w*)\.([A-Za-z_]\w*)", re.IGNORECASE)
 
 ROW_COUNTS_DDL = """
 create schema if not exists quality;
@@ -471,28 +493,104 @@ def run_suite(
     run_date: dt.date,
     seeds_dir: Path = SEEDS_DIR,
 ) -> list[CheckRecord]:
-    """Run every batch of the suite on the warehouse and validate it: one CheckRecord per expectation, in file
-    order. A batch whose SQL fails (a missing table, say) gives status `error` for each of its expectations.
-    Reads only, except that it creates quality.row_counts (empty) if a row-count batch needs it."""
+    """Run every batch of the suite on the warehouse and validate it, or reuse its kept results (see the module
+    docstring): one CheckRecord per expectation, in file order. A batch whose SQL fails (a missing table, say)
+    gives status `error` for each of its expectations. Writes only quality.batch_results (and creates
+    quality.row_counts, empty, if a row-count batch needs it)."""
+    con.execute(BATCH_RESULTS_DDL)
     if suite.record_row_counts:
         con.execute(ROW_COUNTS_DDL)
     parameters = suite_parameters(run_date, seeds_dir)
-    definition = _batch_definition()
+    versions = source_versions(con)
+    definition: BatchDefinition | None = None  # GX is imported for the first batch that is not reused
     records: dict[str, CheckRecord] = {}
     for batch in suite.batches.values():
         if not suite.expectations_of(batch.name):
             continue
-        try:
-            frame = profile(con, batch, run_id, run_date)
-        except duckdb.Error as error:
-            found = _error_records(suite, batch, _short(str(error), 300))
-        else:
-            try:
-                found = validate_batch(suite, batch, frame, parameters, definition)
-            except Exception as error:  # GX raised outside an expectation (e.g. a bad parameter)
-                found = _error_records(suite, batch, _short(f"{type(error).__name__}: {error}", 300))
+        inputs = batch_inputs(suite, batch, parameters, versions, run_date)
+        found = kept_records(con, suite, batch, inputs) if inputs else None
+        if found is None:
+            definition = definition or _batch_definition()
+            found = check_batch(con, suite, batch, run_id, run_date, parameters, definition)
+            if inputs and not any(r.status == "error" for r in found):
+                keep_records(con, suite, batch, inputs, found)
         records.update({r.check: r for r in found})
     return [records[name] for name in suite.check_names()]
+
+
+def check_batch(
+    con: duckdb.DuckDBPyConnection, suite: Suite, batch: Batch, run_id: str, run_date: dt.date,
+    parameters: Mapping[str, Any], definition: BatchDefinition,
+) -> list[CheckRecord]:
+    """Profile one batch and validate it: its expectations' records."""
+    try:
+        frame = profile(con, batch, run_id, run_date)
+    except duckdb.Error as error:
+        return _error_records(suite, batch, _short(str(error), 300))
+    try:
+        return validate_batch(suite, batch, frame, parameters, definition)
+    except Exception as error:  # GX raised outside an expectation (e.g. a bad parameter)
+        return _error_records(suite, batch, _short(f"{type(error).__name__}: {error}", 300))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reusing a batch's results while its inputs are unchanged
+
+
+def source_versions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The loader's version of each source's raw tables (`raw.source_state`); none before a first load."""
+    try:
+        return dict(con.execute("select source, version from raw.source_state where version is not null").fetchall())
+    except duckdb.CatalogException:
+        return {}
+
+
+@functools.cache
+def _code_version() -> str:
+    """What turns a batch's profile into records: this module and Great Expectations."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(importlib.metadata.version("great_expectations").encode())
+    return digest.hexdigest()
+
+
+def batch_inputs(suite: Suite, batch: Batch, parameters: Mapping[str, Any], versions: Mapping[str, str],
+                 run_date: dt.date) -> str | None:
+    """A digest of everything a batch's records depend on, or None when they cannot be reused: its SQL uses
+    `$run_id`, or reads a relation that is not a raw table with a version (`source_versions`)."""
+    if "run_id" in SQL_PARAMETER.findall(batch.sql):
+        return None
+    relations = {(schema.lower(), table.lower()) for schema, table in RELATION.findall(batch.sql)}
+    if not relations or any(schema != "raw" or table not in versions for schema, table in relations):
+        return None
+    payload = {
+        "suite": suite.name,
+        "sql": batch.sql,
+        "expectations": suite.expectations_of(batch.name),
+        "parameters": parameters,
+        "run_date": run_date,
+        "versions": {table: versions[table] for _schema, table in sorted(relations)},
+        "code": _code_version(),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def kept_records(con: duckdb.DuckDBPyConnection, suite: Suite, batch: Batch, inputs: str) -> list[CheckRecord] | None:
+    """The records kept for the batch with these inputs, if any."""
+    row = con.execute(
+        "select records from quality.batch_results where suite = ? and batch = ? and inputs = ?",
+        [suite.name, batch.name, inputs],
+    ).fetchone()
+    return None if row is None else [CheckRecord(**record) for record in json.loads(row[0])]
+
+
+def keep_records(con: duckdb.DuckDBPyConnection, suite: Suite, batch: Batch, inputs: str,
+                 records: Sequence[CheckRecord]) -> None:
+    """Keep the batch's records for the next run, in place of any kept before."""
+    con.execute("delete from quality.batch_results where suite = ? and batch = ?", [suite.name, batch.name])
+    con.execute(
+        "insert into quality.batch_results values (?, ?, ?, ?)",
+        [suite.name, batch.name, inputs, json.dumps([asdict(record) for record in records])],
+    )
 
 
 def record_row_counts(con: duckdb.DuckDBPyConnection, suite: Suite, run_id: str, run_date: dt.date) -> int:

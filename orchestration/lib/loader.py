@@ -10,7 +10,8 @@ For each source the loader keeps, in the `raw` schema:
 - rows of `quarantine` (one per quarantined row, and one per rejected file) and of `load_log`
   (one per file version read; `rows_read = rows_loaded + rows_quarantined`);
 - `file_versions` (the content hash of every file version read) and `source_state` (a fingerprint of the
-  rules the source was last validated with).
+  rules the source was last validated with, and a new `version` at every load that changes the source's tables:
+  what the Great Expectations suites reuse their results by, `lib/expectations.py`).
 
 A file whose content hash is already known is not read again, so loading the same content twice changes
 nothing. A changed file replaces the records of its earlier version. A file that cannot be loaded (a required
@@ -41,6 +42,7 @@ import datetime as dt
 import hashlib
 import re
 import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -110,7 +112,8 @@ create table if not exists raw.load_log (
 );
 create table if not exists raw.source_state (
     source varchar primary key,
-    fingerprint varchar not null
+    fingerprint varchar not null,
+    version varchar                      -- new at every load that changed the source's tables
 );
 -- The organisations whose rows changed since dbt last built them ('*': every organisation), by source: what
 -- the next dbt build recomputes (dbt_project/macros/rebuild_scope.sql). The dbt step empties it after a build.
@@ -187,6 +190,7 @@ def _loaded_ddl(source: Source) -> str:
 def ensure_schema(con: duckdb.DuckDBPyConnection, source: Source) -> None:
     con.execute(DDL)
     con.execute("alter table raw.quarantine add column if not exists organisation_code varchar")
+    con.execute("alter table raw.source_state add column if not exists version varchar")
     con.execute(_records_ddl(source, _records_table(source)))
     con.execute(_loaded_ddl(source))
     if source.has_questions:  # a warehouse from before RULES_VERSION 2 kept the answers in a table of their own
@@ -942,7 +946,8 @@ def load_source(
                 _record_version(con, source, read, loaded_at)
             _replace(con, source, organisations)
             note_pending(con, source, organisations)
-            con.execute("insert or replace into raw.source_state values (?, ?)", [source.name, fingerprint])
+            con.execute("insert or replace into raw.source_state (source, fingerprint, version) values (?, ?, ?)",
+                        [source.name, fingerprint, uuid.uuid4().hex])
             fault_point(LOAD_BEFORE_COMMIT)
     finally:
         con.execute(f"drop table if exists {new_records}; drop table if exists _wres_validated; "

@@ -17,6 +17,7 @@ import pytest
 from dagster import AssetCheckSeverity, AssetKey
 
 from orchestration.lib.contract import SOURCES, SOURCES_BY_NAME, SQL_TYPES
+from orchestration.lib import expectations
 from orchestration.lib.expectations import (
     SuiteError,
     check_name,
@@ -367,6 +368,73 @@ def test_row_counts_are_compared_with_the_previous_load(con):
     gone = record(run(con, "staff_in_post", "run-4"), ratio)
     assert gone.status == "fail" and "organisation_code=RXB, row_count=null, previous_row_count=20, change_ratio=0" \
         in gone.message
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reusing a batch's results
+
+
+@pytest.fixture
+def profiled(monkeypatch) -> list[str]:
+    """The batches profiled (run on the warehouse), in order."""
+    names: list[str] = []
+    real = expectations.profile
+
+    def recording(con, batch, *args):
+        names.append(batch.name)
+        return real(con, batch, *args)
+
+    monkeypatch.setattr(expectations, "profile", recording)
+    return names
+
+
+def versioned(con: duckdb.DuckDBPyConnection, source: str, version: str) -> None:
+    """raw.source_state as the loader keeps it: the source's tables are at `version`."""
+    con.execute("create table if not exists raw.source_state (source varchar primary key, fingerprint varchar not null, "
+                "version varchar)")
+    con.execute("insert or replace into raw.source_state values (?, 'rules', ?)", [source, version])
+
+
+def test_a_batch_is_reused_until_its_raw_table_changes_version(con, profiled):
+    versioned(con, "training", "v1")
+    batches = [b for b in SUITES["training"].batches if SUITES["training"].expectations_of(b)]
+    first = run(con, "training", "run-1")
+    assert profiled == batches and "row_counts" in batches
+
+    profiled.clear()
+    assert run(con, "training", "run-2") == first
+    assert profiled == ["row_counts"]  # it reads the previous run's counts: never reused
+
+    rows = clean_rows()["training"]
+    rows[0]["category"] = "Mandatry"  # a misspelt category, loaded with a new version
+    create_raw(con, "training", rows)
+    versioned(con, "training", "v2")
+    profiled.clear()
+    changed = run(con, "training", "run-3")
+    assert profiled == batches
+    assert [r.check for r in changed if r.status == "fail"] == \
+        ["training:expect_column_values_to_be_in_set(category)"]
+
+    profiled.clear()
+    run_suite(con, SUITES["training"], run_id="run-4", run_date=RUN_DATE + dt.timedelta(days=1))
+    assert profiled == batches  # another day: date ranges end at the run date
+
+
+def test_a_batch_without_a_versioned_raw_table_or_with_an_error_is_never_reused(con, profiled):
+    versioned(con, "training", "v1")
+    run(con, "employee_relations", "run-1")  # raw.employee_relations has no version
+    run(con, "employee_relations", "run-2")
+    suite_batches = [b for b in SUITES["employee_relations"].batches if SUITES["employee_relations"].expectations_of(b)]
+    assert profiled == suite_batches * 2
+
+    con.execute("alter table raw.training rename to training_gone")
+    profiled.clear()
+    broken = run(con, "training", "run-3")
+    assert {r.status for r in broken} == {"error"}
+    con.execute("alter table raw.training_gone rename to training")
+    profiled.clear()
+    assert {r.status for r in run(con, "training", "run-4")} == {"pass"}
+    assert "columns" in profiled  # the error was not kept
 
 
 def test_a_batch_that_cannot_run_gives_status_error(con):
