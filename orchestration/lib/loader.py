@@ -846,18 +846,32 @@ def _current_hashes(con: duckdb.DuckDBPyConnection, source: Source, files: list[
     return hashes
 
 
-def _record_version(con: duckdb.DuckDBPyConnection, source: Source, read: FileRead, loaded_at: dt.datetime) -> None:
-    if read.status == "loaded":
-        con.execute("delete from raw.file_versions where source = ? and file_name = ?", [source.name, read.file.file_name])
-    else:
-        con.execute(
-            "delete from raw.file_versions where source = ? and file_name = ? and status = 'rejected'",
-            [source.name, read.file.file_name],
-        )
+def _record_versions(con: duckdb.DuckDBPyConnection, source: Source, reads: list[FileRead],
+                     loaded_at: dt.datetime) -> None:
+    """Record the file versions read: a loaded version replaces every earlier version of its file, a rejected one
+    only an earlier rejection (the loaded version, if any, stays). One statement each (1,335 files nationally)."""
+    loaded = [read.file.file_name for read in reads if read.status == "loaded"]
+    rejected = [read.file.file_name for read in reads if read.status != "loaded"]
     con.execute(
-        "insert into raw.file_versions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [source.name, read.file.file_name, read.content_sha256, read.encoding, read.status, read.rows_read,
-         loaded_at, read.header_columns, read.extra_columns, read.rejected_column, read.message],
+        "delete from raw.file_versions where source = ? and (file_name in (select unnest(?::varchar[])) "
+        "or (status = 'rejected' and file_name in (select unnest(?::varchar[]))))",
+        [source.name, loaded, rejected],
+    )
+    if not reads:
+        return
+    columns = list(zip(*[
+        (read.file.file_name, read.content_sha256, read.encoding, read.status, read.rows_read, read.header_columns,
+         read.extra_columns, read.rejected_column, read.message)
+        for read in reads
+    ]))
+    con.execute(
+        """
+        insert into raw.file_versions
+        select ?, unnest(?::varchar[]), unnest(?::varchar[]), unnest(?::varchar[]), unnest(?::varchar[]),
+            unnest(?::bigint[]), ?, unnest(?::varchar[][]), unnest(?::varchar[][]), unnest(?::varchar[]),
+            unnest(?::varchar[])
+        """,
+        [source.name, *[list(column) for column in columns[:5]], loaded_at, *[list(column) for column in columns[5:]]],
     )
 
 
@@ -942,8 +956,7 @@ def load_source(
                     "and status = 'rejected'",
                     [source.name, name, sha],
                 )
-            for read in files_read:
-                _record_version(con, source, read, loaded_at)
+            _record_versions(con, source, files_read, loaded_at)
             _replace(con, source, organisations)
             note_pending(con, source, organisations)
             con.execute("insert or replace into raw.source_state (source, fingerprint, version) values (?, ?, ?)",
