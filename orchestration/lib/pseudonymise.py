@@ -35,7 +35,9 @@ SCHEME = "hmac-sha256, first 64 bits, ubigint"
 # The HMAC in hex, and its first 16 hex digits (64 bits) as an unsigned integer.
 HMAC_SQL = "sha256(unhex($opad) || unhex(sha256(unhex($ipad) || encode(value))))"
 PSEUDONYM_SQL = f"('0x' || left({HMAC_SQL}, 16))::ubigint"
-MAPPING_COLUMNS = "(value varchar primary key, pseudonym ubigint not null)"
+# No primary key: each value is inserted once by construction (the distinct values not yet mapped), and DuckDB's
+# index on 2.3 million staff-in-post values took 2.9 s of the 8 s the national mapping took to build.
+MAPPING_COLUMNS = "(value varchar not null, pseudonym ubigint not null)"
 
 
 class PseudonymCollision(RuntimeError):

@@ -59,6 +59,8 @@ def test_only_new_values_are_hashed_and_sources_agree(con):
     # the same identifier has the same pseudonym in every source, so sources still join
     assert mapping(con, TRAINING)["M1"] == mapping(con, BOARD)["M1"]
     assert con.execute("select count(*) from raw.pending_organisations").fetchone()[0] == 0
+    # one row per value (the mapping has no primary key: values are added once by construction)
+    assert con.execute("select count(*), count(distinct value) from raw.board_pseudonyms").fetchone() == (3, 3)
 
 
 def test_a_new_key_rebuilds_the_mapping_and_every_organisation(con):
