@@ -20,8 +20,8 @@ this one's (the batch's SQL reads the previous run's counts from that table).
 
 A batch's results are kept (`quality.batch_results`) and reused by the next run while nothing they depend on has
 changed (`batch_inputs`): the raw tables its SQL reads (the loader gives a source a new `version` in
-`raw.source_state` at every load that changes it), its SQL and expectations, the run date and the seeds'
-values, this module and the GX version. In an incremental build the suites of the sources no file of which
+`raw.source_state` at every load that changes it), the batch (its SQL, and how messages name its rows) and its
+expectations, the run date and the seeds' values, this module and the GX version. In an incremental build the suites of the sources no file of which
 changed are not profiled again. A batch that reads anything else (the marts, the previous run's row counts,
 `$run_id`) always runs, and so does one whose last results include an error.
 
@@ -564,7 +564,7 @@ def batch_inputs(suite: Suite, batch: Batch, parameters: Mapping[str, Any], vers
         return None
     payload = {
         "suite": suite.name,
-        "sql": batch.sql,
+        "batch": asdict(batch),  # its SQL, and how its messages name rows
         "expectations": suite.expectations_of(batch.name),
         "parameters": parameters,
         "run_date": run_date,
