@@ -29,19 +29,9 @@
     {%- if listed == 0 -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- if sources is none -%}
-        {%- set condition = 'true' -%}
-    {%- elif sources | length == 0 -%}
-        {{ return([]) }}
-    {%- else -%}
-        {%- set quoted = [] -%}
-        {%- for source in sources -%}
-            {%- do quoted.append("'" ~ source | replace("'", "''") ~ "'") -%}
-        {%- endfor -%}
-        {%- set condition = 'source in (' ~ quoted | join(', ') ~ ')' -%}
-    {%- endif -%}
     {%- set codes = run_query(
-        "select distinct organisation_code from raw.pending_organisations where " ~ condition ~ " order by 1"
+        "select distinct organisation_code from raw.pending_organisations where "
+        ~ in_rebuilt_organisations(sources, 'source') ~ " order by 1"
     ).columns[0].values() | list -%}
     {{ return(none if '*' in codes else codes) }}
 {% endmacro %}

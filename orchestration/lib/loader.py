@@ -65,6 +65,9 @@ SEED_FILES = ("staff_groups.csv", "survey_question_map.csv", "survey_answer_code
 
 DEFAULT_MAX_LINE_SIZE = 2_097_152
 
+# The survey answers of a record or loaded row: question column (lower case) -> answer (null when blank).
+ANSWERS_TYPE = "map(varchar, varchar)"
+
 DDL = """
 create schema if not exists raw;
 create table if not exists raw.file_versions (
@@ -170,7 +173,7 @@ def _new_records_table(source: Source) -> str:
 def _records_ddl(source: Source, table: str) -> str:
     """The records table (`_records_table`), or the new records (`_new_records_table`): the same columns."""
     columns = ",\n    ".join(f"{_ident(c)} varchar" for c in source.column_names)
-    answers = ",\n    _answers map(varchar, varchar)" if source.has_questions else ""
+    answers = f",\n    _answers {ANSWERS_TYPE}" if source.has_questions else ""
     return f"""
     create table if not exists {table} (
         _file_name varchar not null,
@@ -183,7 +186,7 @@ def _records_ddl(source: Source, table: str) -> str:
 
 def _loaded_ddl(source: Source) -> str:
     columns = ", ".join(f"{_ident(c.name)} {SQL_TYPES[c.type]}" for c in source.columns)
-    answers = ", answers map(varchar, varchar)" if source.has_questions else ""
+    answers = f", answers {ANSWERS_TYPE}" if source.has_questions else ""
     return f"create table if not exists raw.{source.name} ({columns}{answers}, _file_name varchar, _line_number bigint)"
 
 
@@ -195,7 +198,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, source: Source) -> None:
     con.execute(_loaded_ddl(source))
     if source.has_questions:  # a warehouse from before RULES_VERSION 2 kept the answers in a table of their own
         con.execute(f"drop table if exists raw.{source.name}_answers")
-        con.execute(f"alter table raw.{source.name} add column if not exists answers map(varchar, varchar)")
+        con.execute(f"alter table raw.{source.name} add column if not exists answers {ANSWERS_TYPE}")
 
 
 def create_seed_tables(con: duckdb.DuckDBPyConnection, seeds_dir: Path) -> None:
@@ -458,11 +461,6 @@ def _insert_records(
         return f"nullif(trim(replace(c{index}, '{blank_line}', '')), '')"
 
     values = [field(match.positions[c]) if c in match.positions else "null" for c in source.column_names]
-    answers = ""
-    if source.has_questions:
-        entries = ", ".join(f"('{q}', {field(i)})" for q, i in match.questions.items())
-        answers = f", map_from_entries([{entries}])::map(varchar, varchar)" if entries else \
-            ", map_from_entries([])::map(varchar, varchar)"
     header_names = "[" + ", ".join("'" + h.replace("'", "''") + "'" for h in header) + "]"
     return con.execute(
         f"""
@@ -480,7 +478,7 @@ def _insert_records(
             case when structural_field between 1 and {len(header)}
                 then {header_names}[structural_field] end,
             structural_reason,
-            {', '.join(values)}{answers}
+            {', '.join(values)}{_answers_sql(source, match, field)}
         from positioned
         """,
         [file_name],
@@ -532,10 +530,11 @@ def read_file(con: duckdb.DuckDBPyConnection, source: Source, file: LandingFile,
 
 
 def _answers_sql(source: Source, match: HeaderMatch, field) -> str:
+    """The survey answers of a record, a map from question column to `field(index)` (nothing for other sources)."""
     if not source.has_questions:
         return ""
     entries = ", ".join(f"('{q}', {field(i)})" for q, i in match.questions.items())
-    return f", map_from_entries([{entries}])::map(varchar, varchar)"
+    return f", map_from_entries([{entries}])::{ANSWERS_TYPE}"
 
 
 def _scan_clean_group(
