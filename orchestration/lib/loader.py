@@ -1,12 +1,16 @@
 """Load one source's landing files into the DuckDB raw schema, by the file rules of `spec/sources.md`.
 
-For each source the loader keeps, in the `raw` schema:
+For each source the loader keeps, in the `raw` schema, every non-blank record of the current version of each
+file, with its file name and line number (the record's position, the header being 1, blank records counted), in
+one of three tables:
 
-- `<source>__records`: every non-blank record of the current version of each file, as trimmed text, with its
-  file name and line number (the record's position, the header being 1, blank records counted);
 - `<source>`: the rows that passed every rule, typed (dates, flags, numbers), with `_file_name` and
   `_line_number` for lineage; `staff_survey` also has `answers`, the respondent's answers keyed by question
   column (`q14a` ...: the header's name, lower case; a blank answer is null);
+- `<source>__held`: the rows that could be typed but are quarantined (a blank required value, a rule of the
+  source, an answer code, a repeated key), typed as in `<source>`;
+- `<source>__records`: the records that could not be typed (a structural error of the CSV record, a value not
+  of its column's type), as trimmed text (organisation codes upper-cased);
 - rows of `quarantine` (one per quarantined row, and one per rejected file) and of `load_log`
   (one per file version read; `rows_read = rows_loaded + rows_quarantined`);
 - `file_versions` (the content hash of every file version read) and `source_state` (a fingerprint of the
@@ -19,12 +23,17 @@ column missing from its header, an unclosed quote, not text) is rejected whole: 
 records of its earlier version (if any) stay, and the rejection is logged and quarantined. Every change of a
 source is made in one transaction, so a run killed mid-load leaves the previous state.
 
-A load has two phases. First, outside the transaction, the changed files are read into
-`raw.<source>__new_records` and the records in scope are validated into temporary tables; no table the source's
-readers use changes. Then one transaction replaces the source's tables from them, and drops the new records
-(renamed into place instead when they replace every record, as in a first load). DuckDB reads a table created in
-the open transaction at about half the speed of a committed one: the national staff-in-post load took 109 s of
-SQL in one transaction, 74 s in two phases.
+An organisation is validated again from what is kept of it: its text records are typed and validated, its
+typed rows (loaded and held) validated as they are (`validation.validated_sql`), so a row that a later load
+quarantines (a new file earlier in name order repeats its key, a seed changes) is held as typed, never turned
+back into text. Only the few records that cannot be typed are kept as text: the national staff-in-post load
+wrote 9.6 million text records before (23.9 s).
+
+A load has two phases. First, outside the transaction, the changed files are read into a temporary table of new
+records and the records in scope are validated into temporary tables; no table the source's readers use
+changes. Then one transaction replaces the source's tables from them. DuckDB reads a table created in the open
+transaction at about half the speed of a committed one: the national staff-in-post load took 109 s of SQL in one
+transaction, 74 s in two phases.
 
 At national scale (thousands of files, millions of rows) three things keep a load fast:
 - a file is hashed again only when its size, modification time, change time or inode differ from the last
@@ -54,11 +63,12 @@ from orchestration.lib import landing_files
 from orchestration.lib.faults import LOAD_BEFORE_COMMIT, fault_point
 from orchestration.lib.contract import QUESTION_COLUMN_PATTERN, SQL_TYPES, Source
 from orchestration.lib.landing_files import BLANK_LINE_MARKER, LandingFile
-from orchestration.lib.validation import MACROS, key_sql, output_columns_sql, validated_sql
+from orchestration.lib.validation import MACROS, key_sql, output_columns_sql, record_columns_sql, validated_sql
 
 # Bump when a rule of the loader (or the layout of the tables it fills) changes, so that every source is
 # validated again on the next run. 2: the survey answers in the respondent's row, not a table of their own.
-RULES_VERSION = "2"
+# 3: records kept as text only when they cannot be typed; typed quarantined rows held in `<source>__held`.
+RULES_VERSION = "3"
 
 # The seeds the loader's rules read (relative to the seeds folder).
 SEED_FILES = ("staff_groups.csv", "survey_question_map.csv", "survey_answer_codes.csv")
@@ -160,22 +170,27 @@ def _ident(name: str) -> str:
 
 
 def _records_table(source: Source) -> str:
+    """The records that could not be typed, as text."""
     return f"raw.{source.name}__records"
 
 
-def _new_records_table(source: Source) -> str:
-    """The records of the files read this run (the columns of `_records_table`), before they replace their
-    earlier versions' records. A table of the warehouse, not a temporary one: when it replaces every record
-    of the source (a first load), it is renamed into place rather than copied."""
-    return f"raw.{source.name}__new_records"
+def _held_table(source: Source) -> str:
+    """The typed rows that are quarantined (the columns of the source's raw table)."""
+    return f"raw.{source.name}__held"
 
 
-def _records_ddl(source: Source, table: str) -> str:
-    """The records table (`_records_table`), or the new records (`_new_records_table`): the same columns."""
+# The records of the files read this run, before they are validated (the columns of `_records_table`): a
+# temporary view of those read one by one (`FILE_RECORDS`) and of the scans of clean files (`_scan_clean_group`).
+NEW_RECORDS = "_wres_new_records"
+FILE_RECORDS = "_wres_file_records"
+
+
+def _records_ddl(source: Source, table: str, temporary: bool = False) -> str:
+    """The records table (`_records_table`), or the records read one by one (`FILE_RECORDS`): the same columns."""
     columns = ",\n    ".join(f"{_ident(c)} varchar" for c in source.column_names)
     answers = f",\n    _answers {ANSWERS_TYPE}" if source.has_questions else ""
     return f"""
-    create table if not exists {table} (
+    create {'temp ' if temporary else ''}table if not exists {table} (
         _file_name varchar not null,
         _line_number bigint not null,
         _structural_column varchar,
@@ -184,18 +199,33 @@ def _records_ddl(source: Source, table: str) -> str:
     )"""
 
 
-def _loaded_ddl(source: Source) -> str:
+def _typed_ddl(source: Source, table: str) -> str:
+    """The source's raw table of loaded rows, or its held rows (`_held_table`): the same columns."""
     columns = ", ".join(f"{_ident(c.name)} {SQL_TYPES[c.type]}" for c in source.columns)
     answers = f", answers {ANSWERS_TYPE}" if source.has_questions else ""
-    return f"create table if not exists raw.{source.name} ({columns}{answers}, _file_name varchar, _line_number bigint)"
+    return f"create table if not exists {table} ({columns}{answers}, _file_name varchar, _line_number bigint)"
+
+
+def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    schema, name = table.split(".")
+    return con.execute(
+        "select exists (select 1 from duckdb_tables() where schema_name = ? and table_name = ? "
+        "and database_name = current_database())", [schema, name],
+    ).fetchone()[0]
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection, source: Source) -> None:
     con.execute(DDL)
     con.execute("alter table raw.quarantine add column if not exists organisation_code varchar")
     con.execute("alter table raw.source_state add column if not exists version varchar")
+    if not _exists(con, _held_table(source)) and _exists(con, _records_table(source)):
+        # A warehouse from before RULES_VERSION 3 kept every record as text: its loaded rows are typed again from
+        # them by the next load (its rules fingerprint differs), so they go, lest they be validated twice.
+        con.execute(f"delete from raw.{source.name}")
+        con.execute(f"drop table if exists raw.{source.name}__new_records")
     con.execute(_records_ddl(source, _records_table(source)))
-    con.execute(_loaded_ddl(source))
+    con.execute(_typed_ddl(source, f"raw.{source.name}"))
+    con.execute(_typed_ddl(source, _held_table(source)))
     if source.has_questions:  # a warehouse from before RULES_VERSION 2 kept the answers in a table of their own
         con.execute(f"drop table if exists raw.{source.name}_answers")
         con.execute(f"alter table raw.{source.name} add column if not exists answers {ANSWERS_TYPE}")
@@ -452,8 +482,8 @@ def match_header(source: Source, header: list[str]) -> HeaderMatch:
 
 def _insert_records(
     con: duckdb.DuckDBPyConnection, source: Source, file_name: str, match: HeaderMatch, header: list[str]
-) -> int:
-    """Insert the non-blank records of `_wres_positioned` (header excluded) into the new records."""
+) -> None:
+    """Insert the non-blank records of `_wres_positioned` (header excluded) into the records read one by one."""
     blank_line = landing_files.blank_line(len(header)).decode()
 
     def field(index: int) -> str:
@@ -462,9 +492,9 @@ def _insert_records(
 
     values = [field(match.positions[c]) if c in match.positions else "null" for c in source.column_names]
     header_names = "[" + ", ".join("'" + h.replace("'", "''") + "'" for h in header) + "]"
-    return con.execute(
+    con.execute(
         f"""
-        insert into {_new_records_table(source)}
+        insert into {FILE_RECORDS}
         with positioned as (
             select * from _wres_positioned
             -- the header is the first non-blank record, even one DuckDB rejected (e.g. `"notes"x`): the
@@ -482,7 +512,7 @@ def _insert_records(
         from positioned
         """,
         [file_name],
-    ).fetchone()[0]
+    )
 
 
 def read_file(con: duckdb.DuckDBPyConnection, source: Source, file: LandingFile, data: bytes, workdir: Path) -> FileRead:
@@ -522,7 +552,8 @@ def read_file(con: duckdb.DuckDBPyConnection, source: Source, file: LandingFile,
                      "nothing from this file was loaded"),
         )
     _parse_positioned(con, path, n_fields)
-    return FileRead(file, content_sha256, normalised.encoding, "loaded", -1, header, match.extra)
+    # Its rows are counted with the other files' (`_read_changed`).
+    return FileRead(file, content_sha256, normalised.encoding, "loaded", 0, header, match.extra)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -539,26 +570,29 @@ def _answers_sql(source: Source, match: HeaderMatch, field) -> str:
 
 def _scan_clean_group(
     con: duckdb.DuckDBPyConnection, source: Source, group: list[tuple[LandingFile, str, str]],
-    shape: landing_files.CleanShape, match: HeaderMatch,
-) -> tuple[dict[str, int], list[LandingFile]]:
-    """Read clean files with the same header in one DuckDB scan and insert their records into the new records.
+    shape: landing_files.CleanShape, match: HeaderMatch, number: int,
+) -> tuple[list[str], list[LandingFile], str | None]:
+    """Read clean files with the same header in one DuckDB scan, kept as the temporary table `_wres_scan_<number>`.
 
-    Returns the rows read per file name, and the files in which DuckDB rejected a record: they go to the
-    per-file path (which positions rejected records, and reads them sequentially: DuckDB's parallel reader
-    may lose records of a file with many rejects). The line end is left to DuckDB to detect: given
-    `new_line = '\\r\\n'`, DuckDB 1.5 misreads the end of a CRLF file."""
+    Returns the names of the files read; the files in which DuckDB rejected a record: they go to the per-file
+    path (which positions rejected records, and reads them sequentially: DuckDB's parallel reader may lose
+    records of a file with many rejects); and a query of the other files' records (the columns of the new
+    records), computed where it is read: copying 9.6 million national staff-in-post records into a table of
+    their own took 12.7 s. The line end is left to DuckDB to detect: given `new_line = '\\r\\n'`, DuckDB 1.5
+    misreads the end of a CRLF file."""
     n_fields = len(shape.header)
     columns = "{" + ", ".join(f"'c{i}': 'varchar'" for i in range(n_fields)) + "}"
     paths = [str(file.path) for file, _sha, _encoding in group]
+    scan, files = f"_wres_scan_{number}", f"_wres_group_files_{number}"
     with _transaction(con):
         con.execute("drop table if exists _wres_rejects; drop table if exists _wres_reject_scans;")
         con.execute(
             f"""
-            create or replace temp table _wres_scan as
-            select filename as _path, * exclude (filename) from read_csv(
+            create or replace temp table {scan} as
+            select file_index as _file_index, * from read_csv(
                 ?, header = false, auto_detect = false, columns = {columns},
                 delim = ',', quote = '"', escape = '"',
-                strict_mode = true, null_padding = false, filename = true,
+                strict_mode = true, null_padding = false,
                 store_rejects = true, rejects_table = '_wres_rejects', rejects_scan = '_wres_reject_scans'
             )""",
             [paths],
@@ -570,46 +604,44 @@ def _scan_clean_group(
             ).fetchall()
         }
     redo = [file for file, _sha, _encoding in group if str(file.path) in with_rejects]
-    clean = [[str(file.path), file.file_name] for file, _sha, _encoding in group if str(file.path) not in with_rejects]
+    clean = [(index, file.file_name) for index, (file, _sha, _encoding) in enumerate(group)
+             if str(file.path) not in with_rejects]
     if not clean:
-        return {}, redo
-    con.execute("create or replace temp table _wres_group_files (path varchar, file_name varchar)")
-    con.executemany("insert into _wres_group_files values (?, ?)", clean)
+        con.execute(f"drop table {scan}")
+        return [], redo, None
+    # A file's records are contiguous in the scan, in file order (DuckDB preserves insertion order), so a
+    # record's position is its rowid's offset within its file: no sort needed. Files are known by their index
+    # in the scan's list (`file_index`), not by their path: 9.6 million paths took 0.7 GB.
+    con.execute(
+        f"""
+        create or replace temp table {files} as
+        with clean as (select unnest(?::bigint[]) as file_index, unnest(?::varchar[]) as file_name)
+        select clean.file_name, starts.file_index, starts.first_rowid
+        from clean
+        inner join (
+            select _file_index as file_index, min(rowid) as first_rowid from {scan} group by all
+        ) as starts using (file_index)
+        """,
+        [[index for index, _ in clean], [name for _, name in clean]],
+    )
 
     def field(index: int) -> str:
         return f"t{index}"  # the trimmed field, computed once below
 
     values = [field(match.positions[c]) if c in match.positions else "null" for c in source.column_names]
     trimmed = ", ".join(f"nullif(trim(c{i}), '') as t{i}" for i in range(n_fields))
-    # A file's records are contiguous in the scan, in file order (DuckDB preserves insertion order), so a
-    # record's position is its rowid's offset within its file: no sort needed.
     records = f"""
-        with starts as (
-            select _path, min(rowid) as first_rowid from _wres_scan group by _path
+        with positioned as (
+            select files.file_name, scanned.rowid - files.first_rowid + 1 as _ordinal, {trimmed}
+            from {scan} as scanned
+            inner join {files} as files on files.file_index = scanned._file_index
         )
-        select * from (
-            select files.file_name, scanned.rowid - starts.first_rowid + 1 as _ordinal, {trimmed}
-            from _wres_scan as scanned
-            inner join starts on starts._path = scanned._path
-            inner join _wres_group_files as files on files.path = scanned._path
-        )
+        select file_name as _file_name, _ordinal as _line_number, null::varchar as _structural_column,
+            null::varchar as _structural_reason, {', '.join(values)}{_answers_sql(source, match, field)}
+        from positioned
         where _ordinal > 1 and coalesce({', '.join(f't{i}' for i in range(n_fields))}) is not null
     """
-    inserted = con.execute(
-        f"""
-        insert into {_new_records_table(source)}
-        select file_name, _ordinal, null, null, {', '.join(values)}{_answers_sql(source, match, field)}
-        from ({records})
-        """
-    ).fetchone()[0]
-    counts = dict(con.execute(
-        f"select _file_name, count(*) from {_new_records_table(source)} "
-        "where _file_name in (select file_name from _wres_group_files) group by 1"
-    ).fetchall())
-    con.execute("drop table _wres_scan")
-    if inserted != sum(counts.values()):
-        raise RuntimeError(f"{source.name}: {sum(counts.values())} records read but {inserted} stored")
-    return {file_name: counts.get(file_name, 0) for _path, file_name in clean}, redo
+    return [file_name for _path, file_name in clean], redo, records
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -621,16 +653,25 @@ def _organisation_key(column: str = "organisation_code") -> str:
     return f"coalesce(upper({column}), '')"
 
 
-def _record_organisations(con: duckdb.DuckDBPyConnection, records_table: str, file_names: list[str]) -> set[str]:
+def _kept_tables(source: Source) -> list[str]:
+    """The tables that keep the source's records: its loaded rows, its held rows and its text records."""
+    return [f"raw.{source.name}", _held_table(source), _records_table(source)]
+
+
+def _record_organisations(con: duckdb.DuckDBPyConnection, tables: list[str], file_names: list[str]) -> set[str]:
+    """The organisations of the records of `file_names` in `tables` ('' for a record without one)."""
     if not file_names:
         return set()
-    return {
-        row[0] for row in con.execute(
-            f"select distinct {_organisation_key()} from {records_table} "
-            "where _file_name in (select unnest(?::varchar[]))",
-            [file_names],
-        ).fetchall()
-    }
+    union = " union ".join(
+        f"select distinct {_organisation_key()} from {table} where _file_name in (select unnest($files::varchar[]))"
+        for table in tables
+    )
+    return {row[0] for row in con.execute(union, {"files": file_names}).fetchall()}
+
+
+def organisations_of_files(con: duckdb.DuckDBPyConnection, source: Source, file_names: list[str]) -> list[str]:
+    """The organisation codes of the records the source keeps from `file_names`, in order."""
+    return sorted(code for code in _record_organisations(con, _kept_tables(source), file_names) if code)
 
 
 def _due_organisations(con: duckdb.DuckDBPyConnection, source: Source) -> set[str]:
@@ -649,31 +690,40 @@ def _due_organisations(con: duckdb.DuckDBPyConnection, source: Source) -> set[st
 
 
 def _scopes(organisations: set[str] | None) -> tuple[str, str]:
-    """Conditions on records and on loaded rows: in the organisations (`_wres_scope`) validated this load."""
+    """Conditions on text records and on typed rows (whose codes are upper case already): in the organisations
+    (`_wres_scope`) validated this load."""
     if organisations is None:
         return "true", "true"
     return (f"{_organisation_key()} in (select organisation from _wres_scope)",
-            "organisation_code in (select organisation from _wres_scope)")
+            "coalesce(organisation_code, '') in (select organisation from _wres_scope)")
 
 
 def _validate(
     con: duckdb.DuckDBPyConnection, source: Source, run_date: dt.date, organisations: set[str] | None,
     replaced_files: list[str],
 ) -> None:
-    """Validate the records of `organisations` (all when None) into `_wres_validated` and `_wres_ranked`: the
-    source's records, those of `replaced_files` taken from the new records."""
+    """Validate the records of `organisations` (all when None) into `_wres_validated` and `_wres_ranked`: what
+    the source keeps of them, those of `replaced_files` taken from the new records."""
     con.execute("create or replace temp table _wres_scope as select unnest(?::varchar[]) as organisation",
                 [sorted(organisations or [])])
     con.execute("create or replace temp table _wres_replaced_files as select unnest(?::varchar[]) as file_name",
                 [replaced_files])
-    scope, _loaded_scope = _scopes(organisations)
+    scope, typed_scope = _scopes(organisations)
+    kept = "_file_name not in (select file_name from _wres_replaced_files)"
     records = f"""(
-        select * from {_records_table(source)}
-        where {scope} and _file_name not in (select file_name from _wres_replaced_files)
+        select * from {_records_table(source)} where {scope} and {kept}
         union all
-        select * from {_new_records_table(source)} where {scope}
+        select * from {NEW_RECORDS} where {scope}
     )"""
-    con.execute(f"create or replace temp table _wres_validated as {validated_sql(source, records, run_date)}")
+    columns = f"{output_columns_sql(source)}{', answers' if source.has_questions else ''}, _file_name, _line_number"
+    typed_rows = f"""(
+        select {columns} from raw.{source.name} where {typed_scope} and {kept}
+        union all
+        select {columns} from {_held_table(source)} where {typed_scope} and {kept}
+    )"""
+    con.execute(
+        f"create or replace temp table _wres_validated as {validated_sql(source, records, typed_rows, run_date)}"
+    )
     # Duplicate keys are few: rank only the rows whose key repeats (no sort of the whole source).
     keys = key_sql(source)
     con.execute(
@@ -696,34 +746,39 @@ def _validate(
 
 
 def _replace(con: duckdb.DuckDBPyConnection, source: Source, organisations: set[str] | None) -> None:
-    """Replace the records of the files read, and the rows of `organisations` (all when None) in the source's raw
-    table and quarantine, from the temporary tables of `_validate`; then recount the load log."""
+    """Replace what the source keeps of `organisations` (all when None), and their quarantine rows, from the
+    temporary tables of `_validate` (every record of the files read is in them); then recount the load log."""
     name = source.name
-    scope, loaded_scope = _scopes(organisations)
-    records = _records_table(source)
-    new_records = _new_records_table(source)
-    kept = con.execute(
-        f"select exists (select 1 from {records} where _file_name not in (select file_name from _wres_replaced_files))"
-    ).fetchone()[0]
-    if kept:
-        con.execute(f"delete from {records} where _file_name in (select file_name from _wres_replaced_files)")
-        con.execute(f"insert into {records} select * from {new_records}")
-    else:  # every record is replaced (a first load): the new records become the table, without a copy
-        con.execute(f"drop table {records}")
-        con.execute(f"alter table {new_records} rename to {_ident(records.removeprefix('raw.'))}")
+    scope, typed_scope = _scopes(organisations)
+    answers = ", _answers" if source.has_questions else ""
+    con.execute(f"delete from {_records_table(source)} where {scope}")
+    con.execute(
+        f"""
+        insert into {_records_table(source)}
+        select _file_name, _line_number, _structural_column, _structural_reason, {record_columns_sql(source)}{answers}
+        from _wres_validated where not _typed
+        """
+    )
     # The loaded rows: valid, less the few later repeats of a key (an anti join with a small table, not a
-    # semi join with a table of every loaded row).
-    loaded = """
-        from _wres_validated
-        anti join (select _file_name, _line_number from _wres_ranked where _rank > 1) using (_file_name, _line_number)
-        where _error is null"""
-    answers = ", _answers as answers" if source.has_questions else ""
-    con.execute(f"delete from raw.{name} where {loaded_scope}")
+    # semi join with a table of every loaded row); the held rows: typed, and quarantined or a repeat.
+    repeats = "(select _file_name, _line_number from _wres_ranked where _rank > 1)"
+    typed = f"{output_columns_sql(source)}{answers.replace('_answers', '_answers as answers')}, _file_name, _line_number"
+    con.execute(f"delete from raw.{name} where {typed_scope}")
     con.execute(
         f"""
         insert into raw.{name} by name
-        select {output_columns_sql(source)}{answers}, _file_name, _line_number
-        {loaded}
+        select {typed}
+        from _wres_validated anti join {repeats} using (_file_name, _line_number)
+        where _error is null
+        """
+    )
+    con.execute(f"delete from {_held_table(source)} where {typed_scope}")
+    con.execute(
+        f"""
+        insert into {_held_table(source)} by name
+        select {typed} from _wres_validated where _typed and _error is not null
+        union all
+        select {typed} from _wres_validated semi join {repeats} using (_file_name, _line_number)
         """
     )
     key_names = ", ".join(source.key)
@@ -879,20 +934,17 @@ def _read_one(
 ) -> FileRead:
     """The per-file path: normalise, parse with positions, insert the records (or reject the file)."""
     read = read_file(con, source, file, file.path.read_bytes(), workdir)
-    if read.status == "loaded":
-        if read.header_columns:
-            match = match_header(source, read.header_columns)
-            read.rows_read = _insert_records(con, source, file.file_name, match, read.header_columns)
-        else:
-            read.rows_read = 0
+    if read.status == "loaded" and read.header_columns:
+        _insert_records(con, source, file.file_name, match_header(source, read.header_columns), read.header_columns)
     return read
 
 
 def _read_changed(
     con: duckdb.DuckDBPyConnection, source: Source, changed: list[LandingFile], hashes: dict[str, str],
     workdir: Path,
-) -> list[FileRead]:
-    """Read every new or changed file: clean files with the same header together, the others one by one."""
+) -> tuple[list[FileRead], set[str]]:
+    """Read every new or changed file (clean files with the same header together, the others one by one) and
+    create the view of their records, `NEW_RECORDS`. Returns the reads and the organisations of the records."""
     groups: dict[landing_files.CleanShape, list[tuple[LandingFile, str, str]]] = {}
     one_by_one: list[LandingFile] = []
     for file in changed:
@@ -902,16 +954,43 @@ def _read_changed(
         else:
             one_by_one.append(file)
     reads: list[FileRead] = []
-    for shape, group in groups.items():
+    queries = [f"select * from {FILE_RECORDS}"]
+    for number, (shape, group) in enumerate(groups.items()):
         match = match_header(source, list(shape.header))
-        rows_read, redo = _scan_clean_group(con, source, group, shape, match)
+        read_names, redo, records = _scan_clean_group(con, source, group, shape, match, number)
         reads += [
-            FileRead(file, sha, encoding, "loaded", rows_read[file.file_name], list(shape.header), match.extra)
-            for file, sha, encoding in group if file.file_name in rows_read
+            FileRead(file, sha, encoding, "loaded", 0, list(shape.header), match.extra)
+            for file, sha, encoding in group if file.file_name in read_names
         ]
+        queries += [records] if records else []
         one_by_one += redo
+    con.execute(_records_ddl(source, FILE_RECORDS, temporary=True))
     reads += [_read_one(con, source, file, workdir) for file in sorted(one_by_one, key=lambda f: f.file_name)]
-    return sorted(reads, key=lambda read: read.file.file_name)
+    con.execute(f"create or replace temp view {NEW_RECORDS} as "
+                + " union all ".join(f"select * from ({query})" for query in queries))
+    # The records of each file and their organisations, in one pass over the scans.
+    counts: dict[str, int] = {}
+    organisations: set[str] = set()
+    for file_name, organisation, records in con.execute(
+        f"select _file_name, {_organisation_key()}, count(*) from {NEW_RECORDS} group by all"
+    ).fetchall():
+        counts[file_name] = counts.get(file_name, 0) + records
+        organisations.add(organisation)
+    for read in reads:
+        if read.status == "loaded":
+            read.rows_read = counts.get(read.file.file_name, 0)
+    return sorted(reads, key=lambda read: read.file.file_name), organisations
+
+
+def _drop_temporary(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the temporary tables and view of a load."""
+    scans = con.execute(
+        "select table_name from duckdb_tables() where temporary "
+        "and (starts_with(table_name, '_wres_scan_') or starts_with(table_name, '_wres_group_files_'))"
+    ).fetchall()
+    con.execute(f"drop view if exists {NEW_RECORDS}")
+    for table in [FILE_RECORDS, "_wres_validated", "_wres_ranked", *(row[0] for row in scans)]:
+        con.execute(f"drop table if exists {table}")
 
 
 def load_source(
@@ -933,18 +1012,14 @@ def load_source(
         return _summary(con, source, [], True, present)
 
     loaded_at = dt.datetime.now().replace(microsecond=0)
-    new_records = _new_records_table(source)
     try:
         # Phase 1, no table the source's readers use: read the changed files into the new records, validate
         # the organisations they touch into temporary tables.
-        con.execute(f"drop table if exists {new_records}")  # left by a load that was killed
-        con.execute(_records_ddl(source, new_records))
         with tempfile.TemporaryDirectory(prefix="wres-load-") as tmp:
-            files_read = _read_changed(con, source, changed, current, Path(tmp))
+            files_read, after = _read_changed(con, source, changed, current, Path(tmp))
         changed_names = [f.file_name for f in changed]
         replaced_files = [read.file.file_name for read in files_read if read.status == "loaded"]
-        before = _record_organisations(con, _records_table(source), changed_names)
-        after = _record_organisations(con, new_records, replaced_files)
+        before = _record_organisations(con, _kept_tables(source), changed_names)
         organisations = None if fingerprint != known_fingerprint else before | after | due
         _validate(con, source, run_date, organisations, replaced_files)
         # Phase 2, one transaction: replace the source's tables.
@@ -962,6 +1037,5 @@ def load_source(
                         [source.name, fingerprint, uuid.uuid4().hex])
             fault_point(LOAD_BEFORE_COMMIT)
     finally:
-        con.execute(f"drop table if exists {new_records}; drop table if exists _wres_validated; "
-                    "drop table if exists _wres_ranked")
+        _drop_temporary(con)
     return _summary(con, source, files_read, False, present)

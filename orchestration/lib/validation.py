@@ -70,21 +70,35 @@ def _shown(value_sql: str) -> str:
     return f"'''' || left({value_sql}, 40) || case when length({value_sql}) > 40 then '...' else '' end || ''''"
 
 
-def validated_sql(source: Source, records_table: str, run_date: dt.date) -> str:
-    """Select every record of the source with its typed columns and its first failure (`_error`, null if valid)."""
-    typed_columns = []
+def validated_sql(source: Source, records: str, typed_rows: str, run_date: dt.date) -> str:
+    """Select every record of the source with its typed columns, its first failure (`_error`, null if valid) and
+    whether it could be typed (`_typed`: no structural error, every value of its column's type).
+
+    `records` are text records (the columns of a records table); `typed_rows` are rows typed before (the columns
+    of the source's raw table), validated again as they are: a typed row keeps no text (`_text_<column>` is
+    null), so the required rule reads `_text_<column> is null and <column> is null` and the type rules never
+    fail for it."""
+    text_columns, typed_columns = [], []
+    untyped = ["_structural_reason is not null"]
     for column in source.columns:
-        parsed = _PARSERS[column.type].format(v=_quote(column.name))
+        name = _quote(column.name)
+        parsed = _PARSERS[column.type].format(v=name)
         if column.type in _TYPE_REASONS:
-            typed_columns.append(f"{_quote(column.name)} as {_text(column)}")
-        typed_columns.append(f"{parsed} as {_quote(column.name)}")
-    extra = ", _answers" if source.has_questions else ""
+            text_columns.append(f"{name} as {_text(column)}")
+            typed_columns.append(f"null::varchar as {_text(column)}")
+            untyped.append(f"({_text(column)} is not null and {name} is null)")
+        text_columns.append(f"{parsed} as {name}")
+        typed_columns.append(name)
+    if source.has_questions:
+        text_columns.append("_answers")
+        typed_columns.append("answers as _answers")
 
     whens = ["when _structural_reason is not null then {'column': _structural_column, 'reason': _structural_reason}"]
     for column in source.columns:
         if column.required:
-            whens.append(f"when {_text(column) if column.type in _TYPE_REASONS else _quote(column.name)} is null "
-                         f"then {_error(column.name, _literal('required value is blank'))}")
+            blank = (f"{_text(column)} is null and {_quote(column.name)} is null" if column.type in _TYPE_REASONS
+                     else f"{_quote(column.name)} is null")
+            whens.append(f"when {blank} then {_error(column.name, _literal('required value is blank'))}")
     for column in source.columns:
         if column.type in _TYPE_REASONS:
             reason = _literal(_TYPE_REASONS[column.type] + ": ") + " || " + _shown(_text(column))
@@ -124,21 +138,23 @@ def validated_sql(source: Source, records_table: str, run_date: dt.date) -> str:
         group by typed._file_name, typed._line_number
     )"""
 
+    separator = ",\n            "
     return f"""
     with typed as (
-        select
-            _file_name,
-            _line_number,
-            _structural_column,
-            _structural_reason,
-            {(',' + chr(10) + '            ').join(typed_columns)}{extra}
-        from {records_table}
+        select _file_name, _line_number, _structural_column, _structural_reason,
+            {separator.join(text_columns)}
+        from {records}
+        union all
+        select _file_name, _line_number, null::varchar, null::varchar,
+            {separator.join(typed_columns)}
+        from {typed_rows}
     ){answer_cte}
     select
         typed.*,
         case
             {(chr(10) + '            ').join(whens)}
-        end as _error
+        end as _error,
+        not ({' or '.join(untyped)}) as _typed
     from typed{answer_join}
     """
 
@@ -149,3 +165,9 @@ def key_sql(source: Source) -> str:
 
 def output_columns_sql(source: Source) -> str:
     return ", ".join(_quote(c.name) for c in source.columns)
+
+
+def record_columns_sql(source: Source) -> str:
+    """The text of a validated record's columns (for a record that could not be typed): its `_text_` column where
+    the type has one, else the column (an organisation code upper-cased)."""
+    return ", ".join(_text(c) if c.type in _TYPE_REASONS else _quote(c.name) for c in source.columns)

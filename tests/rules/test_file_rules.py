@@ -777,8 +777,8 @@ def test_loading_the_same_files_twice_changes_nothing(wh, tmp_path):
     wh.write("training", "a.csv", csv_text(TRAINING_HEADER, training("T1"), training("T2", activity_date="bad")))
     wh.write("training", "b.csv", csv_text("organisation_code,record_id", "R1A,T3"))  # rejected
     wh.write("training", "c.csv", csv_text(TRAINING_HEADER, training("T1")))  # a duplicate
-    tables = ["raw.training", "raw.training__records", "raw.quarantine", "raw.load_log", "raw.file_versions",
-              "raw.source_state"]
+    tables = ["raw.training", "raw.training__held", "raw.training__records", "raw.quarantine", "raw.load_log",
+              "raw.file_versions", "raw.source_state"]
     first = wh.load("training")
     before = _export(wh, tables, tmp_path / "before")
     loaded_at = {name: row["loaded_at"] for name, row in wh.log("training").items()}
@@ -1049,10 +1049,41 @@ def test_staff_survey_without_any_question_column_loads(wh):
     assert wh.table(ANSWERS) == []
 
 
+def as_before_rules_version_3(wh: Warehouse, source: str) -> None:
+    """Turn the source's tables into the layout before RULES_VERSION 3: every record kept as text in
+    `<source>__records` (the loaded and held rows written back as text), no held table, an older fingerprint."""
+    columns = [c.name for c in SOURCES_BY_NAME[source].columns]
+    answers = ", answers as _answers" if SOURCES_BY_NAME[source].has_questions else ""
+    as_text = ", ".join(f'"{c}"::varchar as "{c}"' for c in columns)
+    for table in (f"raw.{source}", f"raw.{source}__held"):
+        wh.con.execute(f"insert into raw.{source}__records by name "
+                       f"select _file_name, _line_number, {as_text}{answers} from {table}")
+    wh.con.execute(f"drop table raw.{source}__held")
+    wh.con.execute("update raw.source_state set fingerprint = 'rules version 2' where source = ?", [source])
+
+
+def test_a_warehouse_that_kept_every_record_as_text_is_brought_up_to_date(wh, tmp_path):
+    wh.write("training", "a.csv", csv_text(TRAINING_HEADER, training("T1"), training("T2", activity_date="bad"),
+                                           training("T3", category="")))
+    wh.write("training", "b.csv", csv_text(TRAINING_HEADER, training("T1", employee="E2"), training("T4")))
+    tables = ["raw.training", "raw.training__held", "raw.training__records", "raw.quarantine", "raw.load_log"]
+    wh.load("training")
+    expected = _export(wh, tables, tmp_path / "expected")
+    assert wh.table("raw.training__records")[0][:2] == ("a.csv", 3)  # only the record that could not be typed
+    assert sorted(row[-2:] for row in wh.table("raw.training__held")) == [("a.csv", 4), ("b.csv", 2)]  # blank, repeat
+    as_before_rules_version_3(wh, "training")
+
+    load = wh.load("training")
+
+    assert not load.unchanged
+    assert _export(wh, tables, tmp_path / "after") == expected
+
+
 def test_a_warehouse_with_the_answers_in_a_table_of_their_own_is_brought_up_to_date(wh):
     wh.write("staff_survey", "a.csv", csv_text(",".join(SURVEY_COLUMNS), survey_row("2023", "S1", q14a="1")))
     wh.load("staff_survey")
     # The layout before RULES_VERSION 2: no answers column, the answers in long form, an older fingerprint.
+    as_before_rules_version_3(wh, "staff_survey")
     wh.con.execute("alter table raw.staff_survey drop column answers")
     wh.con.execute("create table raw.staff_survey_answers (organisation_code varchar, survey_year bigint, "
                    "respondent_id varchar, question varchar, answer varchar)")

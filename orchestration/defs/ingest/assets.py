@@ -26,7 +26,7 @@ from dagster_duckdb import DuckDBResource
 from orchestration.defs.checks.results import asset_check_result
 from orchestration.defs.partitions import ORGANISATIONS, SINGLE_RUN, WAREHOUSE_POOL, run_partitions
 from orchestration.lib.contract import SOURCES, Source
-from orchestration.lib.loader import SourceLoad, load_source
+from orchestration.lib.loader import SourceLoad, load_source, organisations_of_files
 from orchestration.lib.pseudonymise import update_pseudonyms
 from orchestration.lib.quality import CheckRecord, record_checks, write_quality_reports
 from orchestration.settings import SEEDS_DIR, load_settings
@@ -120,20 +120,6 @@ def ingest_check_records(load: SourceLoad) -> list[CheckRecord]:
     ]
 
 
-def organisations_read(con: duckdb.DuckDBPyConnection, load: SourceLoad) -> list[str]:
-    """The organisations of the files read this run, from the records the loader keeps of them
-    (`raw.<source>__records`, see `lib/loader.py`)."""
-    files = [read.file.file_name for read in load.files_read]
-    if not files:
-        return []
-    rows = con.execute(
-        f"select distinct upper(organisation_code) from raw.{load.source}__records "
-        "where _file_name in (select unnest(?::varchar[])) and nullif(organisation_code, '') is not null order by 1",
-        [files],
-    ).fetchall()
-    return [row[0] for row in rows]
-
-
 def table_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
     """Rows of a raw table the ingest asset writes beside the source's own (survey answers, pseudonyms)."""
     return con.execute(f"select count(*) from raw.{table}").fetchone()[0]
@@ -158,7 +144,7 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
         settings = load_settings()
         with duckdb.get_connection() as con:
             load = load_source(con, source, settings.landing_dir, SEEDS_DIR, settings.run_date)
-            organisations = organisations_read(con, load)
+            organisations = organisations_of_files(con, source, [read.file.file_name for read in load.files_read])
             new_pseudonyms = update_pseudonyms(con, source, settings.pseudonymisation_key,
                                                rows_changed=not load.unchanged)
             records = ingest_check_records(load)
