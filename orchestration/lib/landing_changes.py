@@ -213,6 +213,16 @@ def landing_states(landing_dir: Path, cache: Path | None = None) -> dict[str, Fi
     return states
 
 
+def seen_hashes(cache: Path, source: str) -> dict[str, tuple[StatKey, str]]:
+    """File name -> (stat key, content hash) of the source's files in a cache of `landing_states` ({} without
+    one): what the loader need not hash again while a file's stat is unchanged."""
+    prefix = file_key(source, "")
+    return {
+        key.removeprefix(prefix): (state.stat, state.sha256)
+        for key, state in read_states(cache).items() if key.startswith(prefix)
+    }
+
+
 def organisations_of(states: Mapping[str, FileState]) -> list[str]:
     """Every organisation code of the files, sorted."""
     return sorted(set().union(*(state.organisations for state in states.values())))

@@ -208,6 +208,16 @@ def has_long_line(body: bytes, limit: int = LONG_LINE) -> bool:
     return False
 
 
+_ALL_BUT_QUOTES_AND_LINE_FEEDS = bytes(byte for byte in range(256) if byte not in b'"\n')
+
+
+def has_odd_quotes_line(body: bytes) -> bool:
+    """Whether a line holds an odd number of quotes. Without every other byte, a line's quotes are side by side,
+    so removing pairs of quotes leaves a quote only where a line had an odd number (at C speed: 0.4 s for the
+    national training files, 1.7 s splitting them into lines)."""
+    return b'"' in body.translate(None, _ALL_BUT_QUOTES_AND_LINE_FEEDS).replace(b'""', b"")
+
+
 def clean_shape(data: bytes) -> CleanShape | None:
     """The shape of a file that needs no normalisation, or None when it needs the per-file path.
 
@@ -233,8 +243,7 @@ def clean_shape(data: bytes) -> CleanShape | None:
         content_end -= 1
     if body.startswith(end) or body.find(end + end, 0, content_end) >= 0:
         return None
-    # Lines are split apart only when needed: most files have no quote, and are shorter than one long line.
-    if b'"' in body and any(line.count(b'"') % 2 for line in body.split(b"\n")):
+    if b'"' in body and has_odd_quotes_line(body):
         return None  # a quoted field spans lines (or a quote is unbalanced)
     if has_long_line(body):
         return None

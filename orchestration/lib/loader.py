@@ -52,7 +52,7 @@ import hashlib
 import re
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,7 +62,7 @@ import duckdb
 from orchestration.lib import landing_files
 from orchestration.lib.faults import LOAD_BEFORE_COMMIT, fault_point
 from orchestration.lib.contract import QUESTION_COLUMN_PATTERN, SQL_TYPES, Source
-from orchestration.lib.landing_files import BLANK_LINE_MARKER, LandingFile
+from orchestration.lib.landing_files import BLANK_LINE_MARKER, LandingFile, StatKey
 from orchestration.lib.validation import MACROS, key_sql, output_columns_sql, record_columns_sql, validated_sql
 
 # Bump when a rule of the loader (or the layout of the tables it fills) changes, so that every source is
@@ -875,8 +875,10 @@ def _summary(con: duckdb.DuckDBPyConnection, source: Source, files_read: list[Fi
     )
 
 
-def _current_hashes(con: duckdb.DuckDBPyConnection, source: Source, files: list[LandingFile]) -> dict[str, str]:
-    """Each file's content hash: from the stat cache when the file's stat is unchanged, else by hashing it."""
+def _current_hashes(con: duckdb.DuckDBPyConnection, source: Source, files: list[LandingFile],
+                    seen: Mapping[str, tuple[StatKey, str]]) -> dict[str, str]:
+    """Each file's content hash: from the stat cache (else from `seen`) when the file's stat is unchanged, else by
+    hashing it."""
     cached = {
         row[0]: (tuple(row[1:5]), row[5]) for row in con.execute(
             "select file_name, size, mtime_ns, ctime_ns, inode, content_sha256 from raw.landing_file_stats "
@@ -886,7 +888,7 @@ def _current_hashes(con: duckdb.DuckDBPyConnection, source: Source, files: list[
     hashes, stats = {}, []
     for file in files:
         key = landing_files.stat_key(file.path)
-        known = cached.get(file.file_name)
+        known = cached.get(file.file_name) or seen.get(file.file_name)
         hashes[file.file_name] = known[1] if known and known[0] == key else landing_files.sha256_file(file.path)
         stats.append([source.name, file.file_name, *key, hashes[file.file_name]])
     con.execute("delete from raw.landing_file_stats where source = ?", [source.name])
@@ -994,15 +996,18 @@ def _drop_temporary(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def load_source(
-    con: duckdb.DuckDBPyConnection, source: Source, landing_dir: Path, seeds_dir: Path, run_date: dt.date
+    con: duckdb.DuckDBPyConnection, source: Source, landing_dir: Path, seeds_dir: Path, run_date: dt.date,
+    seen: Mapping[str, tuple[StatKey, str]] | None = None,
 ) -> SourceLoad:
-    """Bring the source's raw tables up to date with its landing folder (see the module docstring)."""
+    """Bring the source's raw tables up to date with its landing folder (see the module docstring). `seen` gives
+    file name -> (stat key, content hash) of files hashed before, e.g. by the scan for partitions before the run
+    (`landing_changes.seen_hashes`): a file whose stat is unchanged is not hashed again."""
     ensure_schema(con, source)
     create_seed_tables(con, seeds_dir)
     files = landing_files.discover(landing_dir, source.name)
     known_versions, rejected_versions, known_fingerprint = _state(con, source)
     fingerprint = rules_fingerprint(source, seeds_dir)
-    current = _current_hashes(con, source, files)
+    current = _current_hashes(con, source, files, seen or {})
     changed = [f for f in files if (f.file_name, current[f.file_name]) not in known_versions]
     # A rejection is stale once the file holds other content again (e.g. changed back to the loaded version).
     stale_rejections = [(name, sha) for name, sha in rejected_versions if name in current and current[name] != sha]

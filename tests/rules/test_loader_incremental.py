@@ -3,7 +3,8 @@
 - an incremental load (only the organisations whose records changed are validated again) always leaves exactly
   the tables a fresh load of the same landing folder makes;
 - clean files read together in one DuckDB scan give exactly what the per-file path gives;
-- the stat cache never hides a content change, and a touched but unchanged file changes nothing.
+- the stat cache never hides a content change, and a touched but unchanged file changes nothing; nor do the
+  hashes of the scan before the run, which the loader takes for files whose stat has not changed since.
 """
 
 from __future__ import annotations
@@ -121,4 +122,27 @@ def test_a_touched_file_changes_nothing_and_a_same_size_edit_is_seen(tmp_path):
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     result = wh.load("training")
     assert not result.unchanged
+    assert wh.rows("training", "record_id") == [("T1",), ("T3",)]
+
+
+def test_a_file_hashed_before_the_run_is_not_hashed_again_unless_its_stat_changed(tmp_path, monkeypatch):
+    from orchestration.lib.contract import SOURCES_BY_NAME
+    from orchestration.lib.landing_changes import landing_states, seen_hashes
+    from orchestration.lib.loader import load_source
+
+    wh = Warehouse(tmp_path)
+    wh.write("training", "a.csv", csv_text(TRAINING_HEADER, training("T1")))
+    edited = wh.write("training", "b.csv", csv_text(TRAINING_HEADER, training("T2")))
+    cache = tmp_path / "landing.json"
+    landing_states(wh.landing, cache)  # the scan before the run
+    seen = seen_hashes(cache, "training")
+    assert sorted(seen) == ["a.csv", "b.csv"]
+    edited.write_bytes(edited.read_bytes().replace(b"T2", b"T3"))  # after the scan: its stat differs
+    hashed = []
+    monkeypatch.setattr(landing_files, "sha256_file", lambda path: hashed.append(path.name) or landing_files.sha256(
+        path.read_bytes()))
+
+    load_source(wh.con, SOURCES_BY_NAME["training"], wh.landing, wh.seeds_dir, wh.run_date, seen=seen)
+
+    assert hashed == ["b.csv"]
     assert wh.rows("training", "record_id") == [("T1",), ("T3",)]

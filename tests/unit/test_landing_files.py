@@ -1,0 +1,32 @@
+"""The clean-file check's quote rule (`landing_files.has_odd_quotes_line`): a line with an odd number of quotes
+means a quoted field spans lines (or a quote is unbalanced), so the file takes the per-file path."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from orchestration.lib.landing_files import has_odd_quotes_line
+
+
+def odd_quotes_by_line(body: bytes) -> bool:
+    """The rule as written: split into lines and count each line's quotes."""
+    return any(line.count(b'"') % 2 for line in body.split(b"\n"))
+
+
+@pytest.mark.parametrize(("body", "odd"), [
+    (b'a,b\n"x, y",z\n', False),  # a quoted comma
+    (b'a,"b""c",d\n', False),  # an escaped quote: four quotes on the line
+    (b'a,"b\nc",d\n', True),  # a quoted line break: one quote on each of two lines
+    (b'a,b\nx""\n"', True),  # the last line, without a line feed, has one
+    (b'"a"\r\n"b\r\n', True),  # a carriage return is not a line end here
+    (b'""""\n""\n', False),
+])
+def test_a_line_with_an_odd_number_of_quotes_is_found(body, odd):
+    assert has_odd_quotes_line(body) is odd
+
+
+@given(st.lists(st.sampled_from([b'"', b"\n", b"a", b",", b"\r", b'""']), max_size=40).map(b"".join))
+def test_the_check_agrees_with_counting_each_line(body):
+    assert has_odd_quotes_line(body) == odd_quotes_by_line(body)
