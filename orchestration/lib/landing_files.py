@@ -230,10 +230,9 @@ def clean_shape(data: bytes) -> CleanShape | None:
     if plain is None:
         return None
     encoding, body = plain
-    carriage_returns = body.count(b"\r")
-    if carriage_returns == 0:
+    if b"\r" not in body:  # found by memchr; counting looks at every byte
         new_line = "\n"
-    elif carriage_returns == body.count(b"\r\n") == body.count(b"\n"):
+    elif body.count(b"\r") == body.count(b"\r\n") == body.count(b"\n"):
         new_line = "\r\n"
     else:
         return None
