@@ -163,6 +163,9 @@ class SourceLoad:
     rows_quarantined: int
     rejected: list[str]  # an error message per rejected file currently in the landing folder
     files: list[dict]  # the source's load-log rows after the load
+    # The organisations whose rows the load validated again and replaced (None: every organisation; empty when
+    # unchanged): new identifiers can only be in their rows (`pseudonymise.update_pseudonyms`).
+    changed_organisations: set[str] | None = field(default_factory=set)
 
 
 def _ident(name: str) -> str:
@@ -857,7 +860,7 @@ def _state(
 
 
 def _summary(con: duckdb.DuckDBPyConnection, source: Source, files_read: list[FileRead], unchanged: bool,
-             present: set[str]) -> SourceLoad:
+             present: set[str], changed_organisations: set[str] | None) -> SourceLoad:
     rows = con.execute(
         "select * from raw.load_log where source = ? order by file_name, loaded_at", [source.name]
     ).fetchdf().to_dict("records")
@@ -872,6 +875,7 @@ def _summary(con: duckdb.DuckDBPyConnection, source: Source, files_read: list[Fi
         rows_quarantined=sum(int(r["rows_quarantined"]) for r in rows),
         rejected=rejected,
         files=rows,
+        changed_organisations=changed_organisations,
     )
 
 
@@ -1014,7 +1018,7 @@ def load_source(
     due = _due_organisations(con, source)
     present = set(current)
     if not changed and not stale_rejections and not due and fingerprint == known_fingerprint:
-        return _summary(con, source, [], True, present)
+        return _summary(con, source, [], True, present, set())
 
     loaded_at = dt.datetime.now().replace(microsecond=0)
     try:
@@ -1043,4 +1047,4 @@ def load_source(
             fault_point(LOAD_BEFORE_COMMIT)
     finally:
         _drop_temporary(con)
-    return _summary(con, source, files_read, False, present)
+    return _summary(con, source, files_read, False, present, organisations)

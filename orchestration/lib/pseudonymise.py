@@ -14,7 +14,8 @@ identifiers the chance is about one in a million; another key would then separat
 
 The key comes from `WRES_PSEUDONYMISATION_KEY` (settings). DuckDB computes the HMAC from the key's inner and
 outer pads, passed as bound parameters: the key never appears in SQL text, dbt files or logs. Only values not
-yet mapped are hashed, so a run costs in proportion to what is new. A different key, or a different scheme
+yet mapped are hashed, and only the rows of the organisations a load changed are read for them, so a run
+costs in proportion to what is new. A different key, or a different scheme
 (detected by a SHA-256 of both, stored beside the mapping), rebuilds the mapping, and every organisation of the
 source is noted for dbt to rebuild, so that no table keeps a pseudonym of the old key.
 """
@@ -22,6 +23,7 @@ source is noted for dbt to rebuild, so that no table keeps a pseudonym of the ol
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 
 import duckdb
 
@@ -91,25 +93,31 @@ def _collisions(con: duckdb.DuckDBPyConnection) -> list[int]:
     ]
 
 
-def update_pseudonyms(con: duckdb.DuckDBPyConnection, source: Source, key: str, rows_changed: bool = True) -> int:
+def update_pseudonyms(con: duckdb.DuckDBPyConnection, source: Source, key: str,
+                      organisations: Collection[str] | None = None) -> int:
     """Bring `raw.<source>_pseudonyms` up to date with the source's raw table; return how many values were new.
-    When the raw table did not change (`rows_changed` false) only a change of key is looked for."""
+    A new value can only be in the rows the load changed, those of `organisations` (None: every row; none: the
+    raw table is not read, only a change of key is looked for). A new key maps every row's values again."""
     if not source.personal_identifiers:
         return 0
     table = mapping_table(source)
     fingerprint = key_fingerprint(key)
     con.execute("create table if not exists raw.pseudonym_keys (source varchar primary key, key_sha256 varchar)")
     known = con.execute("select key_sha256 from raw.pseudonym_keys where source = ?", [source.name]).fetchone()
-    if not rows_changed and known is not None and known[0] == fingerprint:
+    new_key = known is None or known[0] != fingerprint
+    if organisations is not None and not organisations and not new_key:
         return 0
+    # The rows of the organisations changed (a national incremental load: 0.1 s, against 1.7 s for every row).
+    scope = ("" if new_key or organisations is None
+             else "organisation_code in (select unnest($organisations::varchar[])) and ")
     values = " union ".join(
-        f'select "{column}" as value from raw.{source.name} where "{column}" is not null'
+        f'select "{column}" as value from raw.{source.name} where {scope}"{column}" is not null'
         for column in source.personal_identifiers
     )
     ipad, opad = hmac_pads(key)
     con.execute("begin transaction")
     try:
-        if known is None or known[0] != fingerprint:
+        if new_key:
             # A new key or scheme: every pseudonym changes, and so must every table built from the old ones.
             con.execute(f"create or replace table {table} {MAPPING_COLUMNS}")
             con.execute("insert or replace into raw.pseudonym_keys values (?, ?)", [source.name, fingerprint])
@@ -124,7 +132,7 @@ def update_pseudonyms(con: duckdb.DuckDBPyConnection, source: Source, key: str, 
             from (select distinct value from ({values}) as identifiers) as distinct_identifiers
             where value not in (select value from {table})
             """,
-            {"ipad": ipad, "opad": opad},
+            {"ipad": ipad, "opad": opad, **({"organisations": sorted(organisations)} if scope else {})},
         )
         new = con.execute("select count(*) from _wres_new_pseudonyms").fetchone()[0]
         collisions = _collisions(con) if new else []

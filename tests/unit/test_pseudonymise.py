@@ -107,8 +107,28 @@ def test_an_unchanged_source_is_only_checked_for_a_new_key(con):
     update_pseudonyms(con, BOARD, KEY)
     # The loader reported the source unchanged: the raw table is not read again.
     con.execute("insert into raw.board values ('M3')")  # (a loader would have reported this change)
-    assert update_pseudonyms(con, BOARD, KEY, rows_changed=False) == 0
+    assert update_pseudonyms(con, BOARD, KEY, organisations=set()) == 0
     assert "M3" not in mapping(con, BOARD)
     # A new key rebuilds the mapping all the same.
-    assert update_pseudonyms(con, BOARD, "another key", rows_changed=False) == 3
+    assert update_pseudonyms(con, BOARD, "another key", organisations=set()) == 3
     assert mapping(con, BOARD)["M3"] == expected("another key", "M3")
+
+
+def test_only_the_rows_of_the_organisations_the_load_changed_are_read():
+    with duckdb.connect() as con:
+        con.execute(
+            """
+            create schema raw;
+            create table raw.pending_organisations (source varchar, organisation_code varchar);
+            create table raw.board (organisation_code varchar, member_id varchar);
+            insert into raw.board values ('R1A', 'M1'), ('R1B', 'M2');
+            """
+        )
+        assert update_pseudonyms(con, BOARD, KEY) == 2  # every row: the first load
+        con.execute("insert into raw.board values ('R1A', 'M3'), ('R1B', 'M4')")
+
+        assert update_pseudonyms(con, BOARD, KEY, organisations={"R1A"}) == 1
+
+        assert sorted(mapping(con, BOARD)) == ["M1", "M2", "M3"]
+        # a new key maps every row's values, whatever the organisations changed
+        assert update_pseudonyms(con, BOARD, "another key", organisations={"R1A"}) == 4

@@ -158,7 +158,7 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
                                seen=seen_before_run(context.instance, source))
             organisations = organisations_of_files(con, source, [read.file.file_name for read in load.files_read])
             new_pseudonyms = update_pseudonyms(con, source, settings.pseudonymisation_key,
-                                               rows_changed=not load.unchanged)
+                                               load.changed_organisations)
             records = ingest_check_records(load)
             record_checks(con, context.run.run_id, records)
             reports = write_quality_reports(con, settings.exports_dir, context.run.run_id)
