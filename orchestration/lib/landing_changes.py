@@ -144,7 +144,7 @@ def organisations_of_files(paths: Iterable[Path]) -> dict[Path, frozenset[str]]:
     groups: dict[tuple[str, ...], list[Path]] = {}
     result: dict[Path, frozenset[str]] = {}
     for path in paths:
-        shape = landing_files.clean_shape(path.read_bytes())
+        shape = landing_files.clean_shape(path.read_bytes(), numbered=False)
         header_keys = [landing_files.header_key(name) for name in shape.header] if shape is not None else []
         if ORGANISATION_COLUMN in header_keys:
             groups.setdefault(shape.header, []).append(path)

@@ -130,6 +130,7 @@ def test_clean_files_read_together_give_each_file_its_own_codes(tmp_path, monkey
         "c.csv": b"organisation_code,x\n R3A ,1\n,2\n",
         "d.csv": b"organisation_code,x\n",  # clean, no records
         "e.csv": b"x,organisation_code\n1,R4A\n",  # another header: another scan
+        "f.csv": b"organisation_code,x\nR5A,1\n\nR5B,2\n",  # an empty line: read with a.csv all the same
     }
     paths = []
     for name, data in files.items():
@@ -137,7 +138,8 @@ def test_clean_files_read_together_give_each_file_its_own_codes(tmp_path, monkey
         paths[-1].write_bytes(data)
     together = organisations_of_files(paths)
     assert together == {path: file_organisations(path) for path in paths}
-    assert [sorted(together[path]) for path in paths] == [["R1A", "R1B"], ["R2A"], ["R3A"], [], ["R4A"]]
+    assert [sorted(together[path]) for path in paths] == [["R1A", "R1B"], ["R2A"], ["R3A"], [], ["R4A"],
+                                                          ["R5A", "R5B"]]
 
 
 def test_wres_build_reads_only_new_or_changed_files_again(tmp_path):

@@ -1,5 +1,7 @@
-"""The clean-file check's quote rule (`landing_files.has_odd_quotes_line`): a line with an odd number of quotes
-means a quoted field spans lines (or a quote is unbalanced), so the file takes the per-file path."""
+"""The clean-file check (`landing_files.clean_shape`). Its quote rule (`has_odd_quotes_line`): a line with an odd
+number of quotes means a quoted field spans lines (or a quote is unbalanced), so the file takes the per-file path.
+An empty line keeps a file from the loader's multi-file scan (DuckDB would skip it and number the records wrong),
+not from the organisation scan."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from orchestration.lib.landing_files import has_odd_quotes_line
+from orchestration.lib.landing_files import clean_shape, has_odd_quotes_line
 
 
 def odd_quotes_by_line(body: bytes) -> bool:
@@ -30,3 +32,10 @@ def test_a_line_with_an_odd_number_of_quotes_is_found(body, odd):
 @given(st.lists(st.sampled_from([b'"', b"\n", b"a", b",", b"\r", b'""']), max_size=40).map(b"".join))
 def test_the_check_agrees_with_counting_each_line(body):
     assert has_odd_quotes_line(body) == odd_quotes_by_line(body)
+
+
+def test_an_empty_line_matters_only_where_records_are_numbered():
+    data = b"organisation_code,x\nR1A,1\n\nR1B,2\n\n"
+    assert clean_shape(data) is None
+    assert clean_shape(data, numbered=False).header == ("organisation_code", "x")
+    assert clean_shape(b"organisation_code,x\nR1A,1\nR1B,2\n\n").header == ("organisation_code", "x")  # trailing
