@@ -166,6 +166,8 @@ class SourceLoad:
     # The organisations whose rows the load validated again and replaced (None: every organisation; empty when
     # unchanged): new identifiers can only be in their rows (`pseudonymise.update_pseudonyms`).
     changed_organisations: set[str] | None = field(default_factory=set)
+    # The organisation codes of the records kept from the files read this run, in order (for the run's metadata).
+    organisations_read: list[str] = field(default_factory=list)
 
 
 def _ident(name: str) -> str:
@@ -673,11 +675,6 @@ def _record_organisations(con: duckdb.DuckDBPyConnection, tables: list[str], fil
     return {row[0] for row in con.execute(union, {"files": file_names}).fetchall()}
 
 
-def organisations_of_files(con: duckdb.DuckDBPyConnection, source: Source, file_names: list[str]) -> list[str]:
-    """The organisation codes of the records the source keeps from `file_names`, in order."""
-    return sorted(code for code in _record_organisations(con, _kept_tables(source), file_names) if code)
-
-
 def _due_organisations(con: duckdb.DuckDBPyConnection, source: Source) -> set[str]:
     """Organisations with a row quarantined by a rule that depends on the day of the run (a snapshot dated in
     the future): validated again on every run, so the row loads once its day has come."""
@@ -861,7 +858,7 @@ def _state(
 
 
 def _summary(con: duckdb.DuckDBPyConnection, source: Source, files_read: list[FileRead], unchanged: bool,
-             present: set[str], changed_organisations: set[str] | None) -> SourceLoad:
+             present: set[str], changed_organisations: set[str] | None, organisations_read: set[str]) -> SourceLoad:
     rows = con.execute(
         "select * from raw.load_log where source = ? order by file_name, loaded_at", [source.name]
     ).fetchdf().to_dict("records")
@@ -877,6 +874,7 @@ def _summary(con: duckdb.DuckDBPyConnection, source: Source, files_read: list[Fi
         rejected=rejected,
         files=rows,
         changed_organisations=changed_organisations,
+        organisations_read=sorted(code for code in organisations_read if code),
     )
 
 
@@ -1020,7 +1018,7 @@ def load_source(
     due = _due_organisations(con, source)
     present = set(current)
     if not changed and not stale_rejections and not due and fingerprint == known_fingerprint:
-        return _summary(con, source, [], True, present, set())
+        return _summary(con, source, [], True, present, set(), set())
 
     loaded_at = dt.datetime.now().replace(microsecond=0)
     try:
@@ -1028,9 +1026,12 @@ def load_source(
         # the organisations they touch into temporary tables.
         with tempfile.TemporaryDirectory(prefix="wres-load-") as tmp:
             files_read, after = _read_changed(con, source, changed, current, Path(tmp))
-        changed_names = [f.file_name for f in changed]
         replaced_files = [read.file.file_name for read in files_read if read.status == "loaded"]
-        before = _record_organisations(con, _kept_tables(source), changed_names)
+        # A rejected file's records are those of its earlier version, which stay.
+        kept_of_rejected = _record_organisations(
+            con, _kept_tables(source), [read.file.file_name for read in files_read if read.status != "loaded"]
+        )
+        before = _record_organisations(con, _kept_tables(source), replaced_files) | kept_of_rejected
         organisations = None if fingerprint != known_fingerprint else before | after | due
         _validate(con, source, run_date, organisations, replaced_files)
         # Phase 2, one transaction: replace the source's tables.
@@ -1049,4 +1050,4 @@ def load_source(
             fault_point(LOAD_BEFORE_COMMIT)
     finally:
         _drop_temporary(con)
-    return _summary(con, source, files_read, False, present, organisations)
+    return _summary(con, source, files_read, False, present, organisations, after | kept_of_rejected)

@@ -505,23 +505,19 @@ def test_the_ingest_metadata_names_the_organisations_of_the_files_read(tmp_path)
     import duckdb
 
     from orchestration.lib.contract import SOURCES_BY_NAME
-    from orchestration.lib.loader import load_source, organisations_of_files
+    from orchestration.lib.loader import load_source
     from orchestration.settings import SEEDS_DIR
 
     sip(tmp_path, "r1a")
     sip(tmp_path, "R1B")
     source = SOURCES_BY_NAME["staff_in_post"]
-
-    def organisations_read(con, load):
-        return organisations_of_files(con, source, [read.file.file_name for read in load.files_read])
-
     with duckdb.connect() as con:
         first = load_source(con, source, tmp_path, SEEDS_DIR, dt.date(2026, 1, 1))
-        assert organisations_read(con, first) == ["R1A", "R1B"]
+        assert first.organisations_read == ["R1A", "R1B"]
         sip(tmp_path, "R1B", staff=3)
         again = load_source(con, source, tmp_path, SEEDS_DIR, dt.date(2026, 1, 1))
-        assert organisations_read(con, again) == ["R1B"]
-        assert organisations_read(con, load_source(con, source, tmp_path, SEEDS_DIR, dt.date(2026, 1, 1))) == []
+        assert again.organisations_read == ["R1B"]
+        assert load_source(con, source, tmp_path, SEEDS_DIR, dt.date(2026, 1, 1)).organisations_read == []
 
 
 def test_the_files_go_on_the_reconcile_check_not_on_every_partition(tmp_path):

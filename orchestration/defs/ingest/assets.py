@@ -31,7 +31,7 @@ from orchestration.defs.partitions import LANDING_CACHE, ORGANISATIONS, SINGLE_R
 from orchestration.lib.contract import SOURCES, Source
 from orchestration.lib.landing_changes import seen_hashes
 from orchestration.lib.landing_files import StatKey
-from orchestration.lib.loader import SourceLoad, load_source, organisations_of_files
+from orchestration.lib.loader import SourceLoad, load_source
 from orchestration.lib.pseudonymise import update_pseudonyms
 from orchestration.lib.quality import CheckRecord, record_checks, write_quality_reports
 from orchestration.settings import SEEDS_DIR, load_settings
@@ -156,7 +156,6 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
         with duckdb.get_connection() as con:
             load = load_source(con, source, settings.landing_dir, SEEDS_DIR, settings.run_date,
                                seen=seen_before_run(context.instance, source))
-            organisations = organisations_of_files(con, source, [read.file.file_name for read in load.files_read])
             new_pseudonyms = update_pseudonyms(con, source, settings.pseudonymisation_key,
                                                load.changed_organisations)
             records = ingest_check_records(load)
@@ -171,7 +170,7 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
             **ingest_metadata(load),
             "new_pseudonyms": MetadataValue.int(new_pseudonyms),
             "run_partitions": MetadataValue.int(len(run_partitions(context))),
-            "organisations_read": MetadataValue.json(organisations),
+            "organisations_read": MetadataValue.json(load.organisations_read),
             "quality_reports": MetadataValue.json([str(p) for p in reports]),
         }
         for table in tables_written(source):
