@@ -8,7 +8,7 @@ with
 published as (
 
     {{ equality_headline(
-        ref('rpt_publication_equality_return'),
+        rebuild_scope(ref('rpt_publication_equality_return')),
         "(select characteristic, group_name, comparison_role from " ~ ref('equality_groups') ~ ")",
         ref('equality_metrics')
     ) }}
@@ -17,7 +17,7 @@ published as (
 
 final as (
 
-    {{ flag_suppressed_headline('published', ref('rpt_equality_headline'),
+    {{ flag_suppressed_headline('published', rebuild_scope(ref('rpt_equality_headline')),
                                 ['organisation_code', 'wres_year', 'characteristic', 'metric', 'breakdown',
                                  'focus_group', 'measure']) }}
 

@@ -9,7 +9,7 @@ with
 published as (
 
     {{ disclosure_controlled_return(
-        return_relation=ref('rpt_equality_return'),
+        return_relation=rebuild_scope(ref('rpt_equality_return')),
         key_columns=['organisation_code', 'wres_year', 'characteristic', 'metric', 'breakdown', 'group_name'],
         withhold_small_base="return_rows.metric in (select metric from " ~ ref('equality_metrics')
                             ~ " where family = 'survey')",

@@ -7,7 +7,7 @@ with
 
 pay_gaps as (
 
-    select * from {{ ref('rpt_pay_gaps') }}
+    select * from {{ rebuild_scope(ref('rpt_pay_gaps')) }}
 
 ),
 

@@ -6,7 +6,7 @@ with
 
 profile as (
 
-    select * from {{ ref('rpt_psed_profile') }}
+    select * from {{ rebuild_scope(ref('rpt_psed_profile')) }}
 
 ),
 

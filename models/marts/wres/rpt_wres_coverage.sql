@@ -8,19 +8,19 @@ with
 
 reporting_years as (
 
-    select * from {{ ref('int_wres_reporting_years') }}
+    select * from {{ rebuild_scope(ref('int_wres_reporting_years')) }}
 
 ),
 
 return_rows as (
 
-    select * from {{ ref('rpt_wres_return') }}
+    select * from {{ rebuild_scope(ref('rpt_wres_return')) }}
 
 ),
 
 respondents as (
 
-    select * from {{ ref('stg_staff_survey__respondents') }}
+    select * from {{ rebuild_scope(ref('stg_staff_survey__respondents')) }}
 
 ),
 
@@ -32,7 +32,7 @@ question_map as (
 
 cases as (
 
-    select * from {{ ref('stg_employee_relations__cases') }}
+    select * from {{ rebuild_scope(ref('stg_employee_relations__cases')) }}
 
 ),
 
