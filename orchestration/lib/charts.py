@@ -83,7 +83,7 @@ def write_trend_charts(
 ) -> list[Path]:
     """Write every organisation's trend chart, remove charts of organisations no longer published, and return
     the paths written (sorted). With `live_dir` (the live exports folder, when `exports_dir` is a run's staging
-    folder), a chart whose figures did not change since the last release is copied from there (`lib/reuse.py`)."""
+    folder), a chart whose figures did not change since the last release is linked from there (`lib/reuse.py`)."""
     folder = exports_dir / CHARTS_FOLDER
     remove_stale_temporaries(folder)
     names = dict(con.execute(f"select organisation_code, organisation_name from {NAMES_RELATION}").fetchall())

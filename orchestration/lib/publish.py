@@ -36,14 +36,17 @@ def make_folder(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `target`; on success rename it over `target`, on failure delete it."""
+def atomic_path(target: Path, sync: bool = True) -> Iterator[Path]:
+    """Yield a temporary path beside `target`; on success rename it over `target`, on failure delete it. With
+    `sync`, the temporary file's bytes reach the disk before the rename (not needed for a hard link to a file
+    already written: it writes no bytes, and its fsync costs a journal commit)."""
     make_folder(target.parent)
     temporary = target.with_name(f"{TEMP_PREFIX}{uuid.uuid4().hex[:8]}-{target.name}")
     try:
         yield temporary
-        with open(temporary, "rb") as written:
-            os.fsync(written.fileno())
+        if sync:
+            with open(temporary, "rb") as written:
+                os.fsync(written.fileno())
         if os.name == "posix":
             os.chmod(temporary, FILE_MODE)
         fault_point(f"{PUBLISH_BEFORE_RENAME}:{target.name}")

@@ -70,7 +70,7 @@ def write_scorecard_workbooks(
     con: duckdb.DuckDBPyConnection, exports_dir: Path, live_dir: Path | None = None
 ) -> list[Path]:
     """Write the workbook of every organisation-year of the scorecard; return the paths written (sorted). With
-    `live_dir`, a workbook whose rows did not change since the last release is copied from there (`lib/reuse.py`)."""
+    `live_dir`, a workbook whose rows did not change since the last release is linked from there (`lib/reuse.py`)."""
     folder = exports_dir / SCORECARD_FOLDER
     remove_stale_temporaries_in_subfolders(folder)
     rows: dict[tuple[str, int], list[dict]] = defaultdict(list)

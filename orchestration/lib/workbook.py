@@ -130,7 +130,7 @@ def write_return_workbooks(
 ) -> list[Path]:
     """Write the workbook of every reported organisation-year, remove those of years no longer reported, and
     return the paths written (sorted). With `live_dir`, a workbook whose figures did not change since the last
-    release is copied from there (`lib/reuse.py`)."""
+    release is linked from there (`lib/reuse.py`)."""
     folder = exports_dir / RETURNS_FOLDER
     remove_stale_temporaries_in_subfolders(folder)
     data = read_return_data(con)

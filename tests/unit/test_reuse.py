@@ -1,8 +1,9 @@
-"""Reusing an export whose inputs did not change (orchestration/lib/reuse.py): drawn the first time, copied from
+"""Reusing an export whose inputs did not change (orchestration/lib/reuse.py): drawn the first time, linked from
 the live release while its inputs and code are the same, drawn again when either changes."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import types
 from pathlib import Path
@@ -36,18 +37,37 @@ def run(tmp_path: Path, jobs: list[tuple], source: str = "v1") -> tuple[list[str
     written = write_changed(reuse, jobs, target_of=lambda job: staging / "charts" / f"{job[0]}.txt",
                             arguments_of=lambda job: job[1:], draw=draw)
     assert sorted(p.name for p in written) == sorted(f"{name}.txt" for name, _ in jobs)
-    shutil.copytree(staging, live, dirs_exist_ok=True)  # the release
+    for staged in sorted(p for p in staging.rglob("*") if p.is_file()):  # the release: a rename per file
+        target = live / staged.relative_to(staging)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged, target)
     shutil.rmtree(staging)
     return drawn, reuse
 
 
-def test_unchanged_inputs_are_copied_changed_ones_drawn(tmp_path):
+def test_unchanged_inputs_are_reused_changed_ones_drawn(tmp_path):
     assert run(tmp_path, [("R1A", "a"), ("R1B", "b")])[0] == ["R1A", "R1B"]  # nothing released yet
     assert (tmp_path / "live" / DIGESTS / "charts.json").exists()
     drawn, reuse = run(tmp_path, [("R1A", "a"), ("R1B", "b2")])
     assert drawn == ["R1B"] and reuse.reused == 1
     assert (tmp_path / "live" / "charts" / "R1A.txt").read_text() == "a"
     assert (tmp_path / "live" / "charts" / "R1B.txt").read_text() == "b2"
+
+
+def test_an_unchanged_file_is_staged_as_a_link_to_the_live_one_or_a_copy(tmp_path, monkeypatch):
+    live, staging = tmp_path / "live", tmp_path / "staging"
+    (live / "charts").mkdir(parents=True)
+    (live / "charts" / "R1A.txt").write_text("a")
+    reuse_module.link_or_copy(live / "charts" / "R1A.txt", tmp_path / "linked.txt")
+    assert os.path.samefile(live / "charts" / "R1A.txt", tmp_path / "linked.txt")
+
+    def no_links(source, target):
+        raise OSError("Invalid cross-device link")
+
+    monkeypatch.setattr(reuse_module.os, "link", no_links)
+    reuse_module.link_or_copy(live / "charts" / "R1A.txt", tmp_path / "copied.txt")
+    assert (tmp_path / "copied.txt").read_text() == "a"
+    assert not os.path.samefile(live / "charts" / "R1A.txt", tmp_path / "copied.txt")
 
 
 def test_a_change_of_the_drawing_code_draws_everything_again(tmp_path):
