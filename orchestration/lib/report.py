@@ -28,6 +28,18 @@ a title and description (role="img") and its data in a table beside it; a Conten
 the page load nothing from anywhere (`default-src 'none'`), and an empty inline favicon so the browser does
 not ask for one. Every text that came from data goes through `html.escape`. Output is deterministic: the same
 warehouse gives the same bytes.
+
+Rendered again only when its figures changed. Everything is read once (only the headline measures a page shows,
+`SHOWN_MEASURES`), then each organisation-year's page is rendered from its own `PageData` and nothing else: the
+organisation's name, region, type and years, its headlines and White and BME percentages of the indicator table's
+rows in its years up to the page's, the indicator titles, its scorecard ratings, and its position among all
+organisations that year as computed (quartiles, medians of its region and type, rank, the pooled value, how many
+organisations are published). A page's digest is that of its `PageData` and of the source of this module and of
+`workbook.py`, whose labels it shows (`lib/reuse.py`); a page whose digest is the live one's is taken from the live
+release, any other is rendered (in a pool of processes when there are many, `lib/pool.py`). So after one
+organisation re-issues an extract, its pages are rendered again, and those of every organisation whose position that
+year moved (another organisation's value moving a quartile, a median or a rank, or the pooled value of all
+organisations). The index is rendered every time.
 """
 
 from __future__ import annotations
@@ -36,17 +48,21 @@ import bisect
 import html
 import math
 import re
+import sys
 import textwrap
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
 import duckdb
 
+from orchestration.lib import workbook as workbook_module
 from orchestration.lib.export_tables import PUBLICATION_HEADLINE, PUBLICATION_RETURN
+from orchestration.lib.pool import draw_all
 from orchestration.lib.publish import atomic_path
+from orchestration.lib.reuse import Reuse, write_changed
 from orchestration.lib.workbook import BREAKDOWN_LABELS, MEASURE_LABELS
 
 REPORT_FOLDER = "report"
@@ -58,6 +74,10 @@ READ_RELATIONS = (PUBLICATION_HEADLINE.relation, PUBLICATION_RETURN.relation, NA
 SCORECARD_SCHEMA = "marts"
 SCORECARD_PREFIXES = ("rpt_scorecard", "rpt_diversity_scorecard")
 SAFE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")  # an organisation code that is safe as a folder name
+# Pages are rendered in a pool of processes from this many per process (`lib/pool.py`): on 2 cores the 1,050 pages
+# of the national data are written in about 0.5 s less, and below about 400 pages starting the pool costs more
+# than it saves.
+PAGES_PER_WORKER = 250
 
 FOUR_FIFTHS_BAND = (0.80, 1.25)
 SURVEY_INDICATORS = (5, 6, 7, 8)
@@ -117,6 +137,10 @@ LIKELIHOOD_SERIES = (  # (row, legend, colour, marker)
      "#00703C", "triangle"),
 )
 GROUP_SERIES = (("White", "#425563", "circle"), ("BME", "#6B2C91", "square"))  # (ethnic group, colour, marker)
+# The headline measures the pages show, the only ones read (but every row of all organisations together, whose
+# years the index lists).
+SHOWN_MEASURES = sorted({(row.indicator, row.breakdown, row.measure)
+                         for row in (*INDICATOR_ROWS, *POSITION_ROWS, *(row for row, *_ in LIKELIHOOD_SERIES))})
 
 
 # The data -------------------------------------------------------------------------------------------------------
@@ -180,7 +204,7 @@ class ReportData:
 
     organisations: dict[str, Organisation]
     years: dict[str, list[int]]  # published WRES years per organisation (not ALL)
-    headlines: dict[HeadlineKey, Headline]
+    headlines: dict[HeadlineKey, Headline]  # of `SHOWN_MEASURES`, and every one of all organisations together
     groups: dict[GroupKey, GroupFigure]
     indicators: dict[int, Indicator]
     scorecard: dict[tuple[str, int], list[ScorecardRating]]
@@ -211,27 +235,25 @@ class ReportData:
         return self._distributions[key]
 
 
-def fetch_dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
-    cursor = con.execute(sql, params or [])
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row)) for row in cursor.fetchall()]
-
-
 def read_report_data(con: duckdb.DuckDBPyConnection) -> ReportData:
     """Read the publication tables, names, indicator titles and any scorecard ratings."""
-    headlines: dict[HeadlineKey, Headline] = {}
+    shown = ", ".join("(?, ?, ?)" for _ in SHOWN_MEASURES)
+    headlines = {
+        (code, year, indicator, breakdown, measure): Headline(*figures, bool(suppressed))
+        for code, year, indicator, breakdown, measure, *figures, suppressed in con.execute(
+            f"""select organisation_code, wres_year, indicator, breakdown, measure, value, ci_lower, ci_upper,
+                       assessment, four_fifths_band, previous_value, suppressed
+                from {PUBLICATION_HEADLINE.relation}
+                where organisation_code = ? or (indicator, breakdown, measure) in ({shown})""",
+            [NATIONAL_CODE, *(part for key in SHOWN_MEASURES for part in key)],
+        ).fetchall()
+    }
     years: dict[str, set[int]] = defaultdict(set)
-    for row in fetch_dicts(
-        con,
-        f"""select organisation_code, wres_year, indicator, breakdown, measure, value, ci_lower, ci_upper,
-                   assessment, four_fifths_band, previous_value, suppressed
-            from {PUBLICATION_HEADLINE.relation}""",
-    ):
-        key = (row["organisation_code"], row["wres_year"], row["indicator"], row["breakdown"], row["measure"])
-        headlines[key] = Headline(row["value"], row["ci_lower"], row["ci_upper"], row["assessment"],
-                                  row["four_fifths_band"], row["previous_value"], bool(row["suppressed"]))
-        if row["organisation_code"] != NATIONAL_CODE:
-            years[row["organisation_code"]].add(row["wres_year"])
+    for code, year in con.execute(
+        f"select distinct organisation_code, wres_year from {PUBLICATION_HEADLINE.relation} "
+        "where organisation_code <> ?", [NATIONAL_CODE],
+    ).fetchall():
+        years[code].add(year)
     groups = {
         (code, year, indicator, breakdown, group): GroupFigure(value, bool(suppressed))
         for code, year, indicator, breakdown, group, value, suppressed in con.execute(
@@ -310,16 +332,15 @@ def read_scorecard(con: duckdb.DuckDBPyConnection,
         order = ", ".join(['"organisation_code"', f'"{chosen["wres_year"]}"',
                            *(f'"{c}"' for c in SCORECARD_ORDER if c in available),
                            *(f'"{c}"' for c in (chosen["aim"], chosen["measure"], chosen["group"]) if c)])
-        for row in fetch_dicts(con, f"select {selected} from {relation} order by {order}"):
+        rows = con.execute(f"select {selected} from {relation} order by {order}").fetchall()
+        for code, year, measure, rating, aim, outcome, group, characteristic, trend in rows:  # as SCORECARD_COLUMNS
             try:
-                year = int(row["wres_year"])
+                year = int(year)
             except (TypeError, ValueError):
                 continue
-            ratings[(row["organisation_code"], year)].append(ScorecardRating(
-                aim=row["aim"] or "", outcome=row["outcome"] or "", measure=row["measure"] or "",
-                rating=row["rating"] or "", trend=row["trend"] or "",
-                group=f"{row['group']} ({row['characteristic']})" if row["group"] and row["characteristic"]
-                else row["group"] or ""))
+            ratings[(code, year)].append(ScorecardRating(
+                aim or "", outcome or "", measure or "", rating or "", trend or "",
+                f"{group} ({characteristic})" if group and characteristic else group or ""))
     return dict(ratings)
 
 
@@ -355,11 +376,11 @@ def value_text(row: Row, headline: Headline | None) -> str:
     return format_number(row.measure, headline.value)
 
 
-def previous_text(data: ReportData, code: str, year: int, row: Row) -> str:
-    headline = data.headline(code, year, row)
+def previous_text(data: PageData, row: Row) -> str:
+    headline = data.headline(data.year, row)
     if headline is not None and headline.previous_value is not None:
         return format_number(row.measure, headline.previous_value)
-    before = data.headline(code, year - 1, row)
+    before = data.headline(data.year - 1, row)
     if before is None:
         return "no previous year"
     return value_text(row, before)
@@ -478,6 +499,52 @@ def position(data: ReportData, code: str, year: int, row: Row) -> Position:
         region_organisations=region_organisations,
         type_median=type_median,
         type_organisations=type_organisations,
+    )
+
+
+# One page's figures ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageData:
+    """Everything one organisation-year's page shows, and nothing else: the page is rendered from this alone, so
+    its digest decides whether the page is rendered again (`lib/reuse.py`). Its position among all organisations
+    is here as computed (`positions`), so another organisation's value that moves a quartile, a median or a rank
+    changes it too."""
+
+    organisation: Organisation
+    year: int
+    years: tuple[int, ...]  # the organisation's published WRES years
+    headlines: dict[HeadlineKey, Headline]  # its headlines of the indicator table's rows, in its years up to `year`
+    groups: dict[GroupKey, GroupFigure]  # its White and BME percentages of the same rows and years
+    indicators: dict[int, Indicator]
+    positions: tuple[Position, ...]  # one per row of `POSITION_ROWS`
+    published: int  # how many organisations are published for `year`
+    scorecard: tuple[ScorecardRating, ...] | None  # None: there is no scorecard mart
+
+    def headline(self, year: int, row: Row) -> Headline | None:
+        return self.headlines.get((self.organisation.code, year, row.indicator, row.breakdown, row.measure))
+
+    def group(self, year: int, indicator: int, breakdown: str, group: str) -> GroupFigure | None:
+        return self.groups.get((self.organisation.code, year, indicator, breakdown, group))
+
+
+def page_data(data: ReportData, code: str, year: int) -> PageData:
+    """What the page of `code` in `year` shows, picked out of everything read and computed once."""
+    years = data.years[code]
+    keys = [(code, earlier, row.indicator, row.breakdown, row.measure)
+            for earlier in years if earlier <= year for row in INDICATOR_ROWS]
+    group_keys = [(*key[:4], group) for key in keys for group, _, _ in GROUP_SERIES]
+    return PageData(
+        organisation=data.organisation(code),
+        year=year,
+        years=tuple(years),
+        headlines={key: data.headlines[key] for key in keys if key in data.headlines},
+        groups={key: data.groups[key] for key in group_keys if key in data.groups},
+        indicators=data.indicators,
+        positions=tuple(position(data, code, year, row) for row in POSITION_ROWS),
+        published=sum(1 for published in data.years.values() if year in published),
+        scorecard=tuple(data.scorecard.get((code, year), ())) if data.scorecard_tables else None,
     )
 
 
@@ -612,16 +679,20 @@ def line_chart(chart_id: str, title: str, description: str, years: Sequence[int]
     return "".join(parts)
 
 
-def likelihood_series(data: ReportData, code: str, years: Sequence[int]) -> list[Series]:
+def likelihood_series(headlines: Mapping[HeadlineKey, Headline], code: str, years: Sequence[int]) -> list[Series]:
+    """The likelihoods of `code` by year (an organisation's, or all organisations' together)."""
     return [
-        Series(label, colour, shape, {year: headline.value for year in years
-                                      if (headline := data.headline(code, year, row)) and headline.value is not None})
+        Series(label, colour, shape, {
+            year: headline.value for year in years
+            if (headline := headlines.get((code, year, row.indicator, row.breakdown, row.measure)))
+            and headline.value is not None})
         for row, label, colour, shape in LIKELIHOOD_SERIES
     ]
 
 
-def likelihood_chart(chart_id: str, who: str, data: ReportData, code: str, years: Sequence[int]) -> str:
-    series = likelihood_series(data, code, years)
+def likelihood_chart(chart_id: str, who: str, headlines: Mapping[HeadlineKey, Headline], code: str,
+                     years: Sequence[int]) -> str:
+    series = likelihood_series(headlines, code, years)
     highest = max([FOUR_FIFTHS_BAND[1], *(v for one in series for v in one.values.values())])
     description = (f"Relative likelihoods of indicators 2, 3 (single year) and 4 for {who}, WRES years "
                    f"{years[0]} to {years[-1]}, against the shaded 0.80 to 1.25 band and a dashed line at 1.00. "
@@ -632,17 +703,17 @@ def likelihood_chart(chart_id: str, who: str, data: ReportData, code: str, years
                       reference=1.0)
 
 
-def survey_series(data: ReportData, code: str, years: Sequence[int], indicator: int) -> list[Series]:
+def survey_series(data: PageData, years: Sequence[int], indicator: int) -> list[Series]:
     return [
         Series(group, colour, shape, {year: figure.value for year in years
-                                      if (figure := data.groups.get((code, year, indicator, "all", group)))
+                                      if (figure := data.group(year, indicator, "all", group))
                                       and figure.value is not None})
         for group, colour, shape in GROUP_SERIES
     ]
 
 
-def survey_chart(chart_id: str, who: str, data: ReportData, code: str, years: Sequence[int], indicator: int) -> str:
-    series = survey_series(data, code, years, indicator)
+def survey_chart(chart_id: str, who: str, data: PageData, years: Sequence[int], indicator: int) -> str:
+    series = survey_series(data, years, indicator)
     description = (f"Indicator {indicator}, {SHORT_TITLES[indicator].lower()}: the percentage of White and BME "
                    f"staff by WRES year for {who}. "
                    + "; ".join(f"{one.label}: " + (", ".join(f"{y} {v:.1f}%" for y, v in sorted(one.values.items()))
@@ -865,7 +936,7 @@ def organisation_page_path(code: str, year: int) -> str:
     return f"{REPORT_FOLDER}/{code}/wres_{year}.html"
 
 
-def indicator_table(data: ReportData, code: str, year: int, caption: str) -> str:
+def indicator_table(data: PageData, caption: str) -> str:
     """The nine indicators: one row group per indicator (its number, title and measure as the group's header),
     one row per breakdown."""
     numeric_class = ' class="num"'
@@ -876,16 +947,16 @@ def indicator_table(data: ReportData, code: str, year: int, caption: str) -> str
         rows = [row for row in INDICATOR_ROWS if row.indicator == indicator]
         lines = []
         for index, row in enumerate(rows):
-            headline = data.headline(code, year, row)
-            white = data.groups.get((code, year, row.indicator, row.breakdown, "White"))
-            bme = data.groups.get((code, year, row.indicator, row.breakdown, "BME"))
+            headline = data.headline(data.year, row)
+            white = data.group(data.year, row.indicator, row.breakdown, "White")
+            bme = data.group(data.year, row.indicator, row.breakdown, "BME")
             band = headline.four_fifths_band if headline and row.measure == "relative_likelihood" else None
             cells = [
                 f'<th scope="row">{esc(row.breakdown_label)}</th>',
                 f'<td class="num">{cell(group_text(white)) if indicator > 1 else ""}</td>',
                 f'<td class="num">{cell(group_text(bme)) if indicator > 1 else ""}</td>',
                 f'<td class="num this-year">{cell(value_text(row, headline))}</td>',
-                f'<td class="num">{cell(previous_text(data, code, year, row))}</td>',
+                f'<td class="num">{cell(previous_text(data, row))}</td>',
                 f'<td class="num">{cell(interval_text(row, headline))}</td>',
                 f"<td>{assessment_cell(assessment_text(row, headline))}</td>",
                 f"<td>{esc(band or '')}</td>",
@@ -908,7 +979,7 @@ POSITION_HEADERS = (("Indicator", False), ("This organisation", True), ("All org
                     ("Type median", True), ("Rank (1 = lowest)", True))
 
 
-def position_rows(data: ReportData, positions: Sequence[Position]) -> list[list[str]]:
+def position_rows(indicators: dict[int, Indicator], positions: Sequence[Position]) -> list[list[str]]:
     rows = []
     for p in positions:
         measure = p.row.measure
@@ -916,7 +987,7 @@ def position_rows(data: ReportData, positions: Sequence[Position]) -> list[list[
         def shown(value: float | None, measure: str = measure) -> str:
             return cell(format_number(measure, value)) if value is not None else cell("not published")
 
-        better = data.indicators.get(p.row.indicator)
+        better = indicators.get(p.row.indicator)
         direction = BETTER_TEXT.get(better.better_direction or "", "") if better else ""
         rows.append([
             f"{p.row.indicator}. {esc(SHORT_TITLES[p.row.indicator])}"
@@ -946,11 +1017,11 @@ def series_rows(years: Sequence[int], series: Sequence[Series], formatter) -> li
                                for one in series)] for year in years]
 
 
-def scorecard_section(data: ReportData, code: str, year: int) -> str:
+def scorecard_section(data: PageData) -> str:
     """The scorecard's ratings of the organisation-year, one table per aim; nothing when there is no scorecard."""
-    if not data.scorecard_tables:
+    if data.scorecard is None:
         return ""
-    ratings = data.scorecard.get((code, year), [])
+    ratings, year = data.scorecard, data.year
     heading = '<h2 id="scorecard">Diversity scorecard</h2>'
     if not ratings:
         return heading + "<p>The diversity scorecard has no ratings for this organisation and year.</p>"
@@ -974,28 +1045,27 @@ def rating_cell(rating: str) -> str:
     return f'<span class="badge rating{css}">{esc(rating)}</span>'
 
 
-def render_organisation_page(data: ReportData, code: str, year: int) -> str:
+def render_organisation_page(data: PageData) -> str:
     """One organisation-year's page: heading, the nine indicators, trends, the comparison with all
     organisations and, once there is a scorecard, its ratings."""
-    organisation = data.organisation(code)
-    who = f"{organisation.name} ({code})"
+    who = f"{data.organisation.name} ({data.organisation.code})"
     body = "\n".join([
-        heading_section(data, organisation, who, year),
-        indicators_section(data, code, year, who),
-        trends_section(data, code, year, who),
-        benchmark_section(data, organisation, year, who),
-        scorecard_section(data, code, year),
+        heading_section(data, who),
+        indicators_section(data, who),
+        trends_section(data, who),
+        benchmark_section(data, who),
+        scorecard_section(data),
     ])
-    return page(f"{who}: WRES {year}", body, f"../{INDEX_NAME}")
+    return page(f"{who}: WRES {data.year}", body, f"../{INDEX_NAME}")
 
 
-def heading_section(data: ReportData, organisation: Organisation, who: str, year: int) -> str:
-    all_years = data.years.get(organisation.code, [year])
+def heading_section(data: PageData, who: str) -> str:
+    organisation, year = data.organisation, data.year
     year_links = "".join(
         f'<li><span aria-current="page">{y}</span></li>' if y == year
-        else f'<li><a href="wres_{y}.html" aria-label="WRES {y}">{y}</a></li>' for y in all_years)
+        else f'<li><a href="wres_{y}.html" aria-label="WRES {y}">{y}</a></li>' for y in data.years)
     adverse = sorted({row.indicator for row in INDICATOR_ROWS
-                      if (h := data.headline(organisation.code, year, row)) and h.assessment == "adverse"})
+                      if (h := data.headline(year, row)) and h.assessment == "adverse"})
     summary = (f"Assessed adverse this year: indicator{'s' if len(adverse) > 1 else ''} "
                f"{', '.join(str(i) for i in adverse)}." if adverse else "No indicator is assessed adverse this year.")
     return f"""<nav aria-label="Breadcrumb"><a href="../{INDEX_NAME}">All organisations</a></nav>
@@ -1007,29 +1077,29 @@ other counts rounded to the nearest 5, and every percentage, likelihood and inte
 published counts, so they can differ slightly from the confidential return. {esc(summary)}</p>"""
 
 
-def indicators_section(data: ReportData, code: str, year: int, who: str) -> str:
+def indicators_section(data: PageData, who: str) -> str:
     definitions = "".join(
         f"<dt>Indicator {number}</dt><dd>{esc(indicator.title)}"
         + (f" ({esc(BETTER_TEXT[indicator.better_direction])})" if indicator.better_direction in BETTER_TEXT else "")
         + "</dd>" for number, indicator in sorted(data.indicators.items()))
     return f"""<h2 id="indicators-heading">The nine indicators</h2>
-{indicator_table(data, code, year, f"WRES indicators 1 to 9 for {who}, {year}, with last year")}
+{indicator_table(data, f"WRES indicators 1 to 9 for {who}, {data.year}, with last year")}
 <details><summary>What each indicator measures</summary><dl class="definitions">{definitions}</dl></details>"""
 
 
-def trends_section(data: ReportData, code: str, year: int, who: str) -> str:
-    """The likelihood chart and the four survey charts, over the organisation's years up to `year`."""
-    years = [y for y in data.years.get(code, [year]) if y <= year]
+def trends_section(data: PageData, who: str) -> str:
+    """The likelihood chart and the four survey charts, over the organisation's years up to the page's."""
+    code, years = data.organisation.code, [y for y in data.years if y <= data.year]
     likelihoods = chart_figure(
         "Relative likelihoods of indicators 2 to 4 against the four-fifths band (0.80 to 1.25)",
-        likelihood_chart("chart-likelihoods", who, data, code, years),
+        likelihood_chart("chart-likelihoods", who, data.headlines, code, years),
         "Relative likelihoods by WRES year", ["WRES year", "Indicator 2", "Indicator 3 (single year)", "Indicator 4"],
-        series_rows(years, likelihood_series(data, code, years), lambda v: f"{v:.2f}"))
+        series_rows(years, likelihood_series(data.headlines, code, years), lambda v: f"{v:.2f}"))
     survey = "".join(
         chart_figure(f"Indicator {indicator}: {SHORT_TITLES[indicator]}",
-                     survey_chart(f"chart-survey-{indicator}", who, data, code, years, indicator),
+                     survey_chart(f"chart-survey-{indicator}", who, data, years, indicator),
                      f"Indicator {indicator}: percentage of White and BME staff", ["WRES year", "White", "BME"],
-                     series_rows(years, survey_series(data, code, years, indicator), format_percent))
+                     series_rows(years, survey_series(data, years, indicator), format_percent))
         for indicator in SURVEY_INDICATORS)
     return f"""<h2 id="trends">Trends</h2>
 {likelihoods}
@@ -1040,17 +1110,17 @@ non-mandatory training (indicator 4), and BME staff more likely to enter the for
 <div class="charts">{survey}</div>"""
 
 
-def benchmark_section(data: ReportData, organisation: Organisation, year: int, who: str) -> str:
+def benchmark_section(data: PageData, who: str) -> str:
     """The organisation among all organisations that year, recomputed from the published values."""
-    positions = [position(data, organisation.code, year, row) for row in POSITION_ROWS]
-    published = sum(1 for years in data.years.values() if year in years)
+    organisation, year, positions, published = data.organisation, data.year, data.positions, data.published
     return f"""<h2 id="benchmark">Among all organisations, {year}</h2>
 <p>Computed from the published values of the {published} organisations published for {year}: the quartiles and
 medians are of the organisations' published values, "all organisations together" is the value from the pooled
 counts of every organisation, and the rank counts from the lowest value (1 = lowest) among the organisations
 with a published value. The region and type medians are over the organisations of the same region
 ({esc(organisation.region)}) and type ({esc(organisation.organisation_type)}); their number is in brackets.</p>
-{table(f"{who} among all organisations, {year}", POSITION_HEADERS, position_rows(data, positions), "position")}
+{table(f"{who} among all organisations, {year}", POSITION_HEADERS, position_rows(data.indicators, positions),
+        "position")}
 <figure><figcaption>{esc(who)} among all organisations, {year}</figcaption>
 {position_chart("chart-position", who, positions)}</figure>"""
 
@@ -1079,11 +1149,11 @@ disclosure control).</p>
 {table("Headline measures of all organisations together, by WRES year",
        [("Indicator", False), *((str(year), True) for year in national_years)], national_rows, "national-table")}
 {chart_figure("Relative likelihoods of all organisations together against the four-fifths band",
-              likelihood_chart("chart-national-likelihoods", "all organisations together", data, NATIONAL_CODE,
-                               national_years),
+              likelihood_chart("chart-national-likelihoods", "all organisations together", data.headlines,
+                               NATIONAL_CODE, national_years),
               "Relative likelihoods by WRES year, all organisations together",
               ["WRES year", "Indicator 2", "Indicator 3 (single year)", "Indicator 4"],
-              series_rows(national_years, likelihood_series(data, NATIONAL_CODE, national_years),
+              series_rows(national_years, likelihood_series(data.headlines, NATIONAL_CODE, national_years),
                           lambda v: f"{v:.2f}"))}
 """
     body = f"""
@@ -1099,17 +1169,32 @@ disclosure control).</p>
 # Writing --------------------------------------------------------------------------------------------------------
 
 
-def write_reports(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
+def write_reports(con: duckdb.DuckDBPyConnection, folder: Path, live_dir: Path | None = None) -> list[Path]:
     """Write every organisation-year's page and the index under `folder` (a run's staging folder, or any
-    exports folder); return the paths written, sorted."""
+    exports folder); return the paths written, sorted. With `live_dir` (the live exports folder, when `folder` is
+    a run's staging folder), a page whose figures did not change since the last release is taken from there
+    (`lib/reuse.py`); the index is rendered every time."""
     data = read_report_data(con)
-    pages = {folder / organisation_page_path(code, year): render_organisation_page(data, code, year)
-             for code, years in data.years.items() for year in years}
-    pages[folder / REPORT_FOLDER / INDEX_NAME] = render_index(data)
-    for target, text in pages.items():
-        with atomic_path(target) as temporary:
-            temporary.write_text(text, encoding="utf-8")
-    return sorted(pages)
+    jobs = [(folder / organisation_page_path(code, year), page_data(data, code, year))
+            for code, years in data.years.items() for year in years]
+    reuse = Reuse.open("report", live_dir, folder, [sys.modules[__name__], workbook_module])
+    pages = write_changed(reuse, jobs, target_of=lambda job: job[0], arguments_of=lambda job: job[1:],
+                          draw=lambda todo: draw_all(write_page, todo, PAGES_PER_WORKER))
+    index = folder / REPORT_FOLDER / INDEX_NAME
+    write_text(index, render_index(data))
+    return sorted([*pages, index])
+
+
+def write_page(target: Path, data: PageData) -> Path:
+    """Render one organisation-year's page and write it."""
+    write_text(target, render_organisation_page(data))
+    return target
+
+
+def write_text(target: Path, text: str) -> None:
+    """Write a page in one piece (`lib/publish.py`)."""
+    with atomic_path(target) as temporary:
+        temporary.write_text(text, encoding="utf-8")
 
 
 def owned_patterns() -> list[str]:

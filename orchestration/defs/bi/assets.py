@@ -43,7 +43,7 @@ def build_report_asset() -> AssetsDefinition:
         exports_dir = load_settings().exports_dir
         staging = staging_dir(exports_dir, context.run.run_id)
         with duckdb.get_connection() as con:
-            written = write_reports(con, staging)
+            written = write_reports(con, staging, exports_dir)
         declare_owned(staging, "report", report_owned_patterns())
         return MaterializeResult(metadata=files_metadata(live_paths(written, staging, exports_dir)))
 
