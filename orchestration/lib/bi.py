@@ -46,7 +46,7 @@ from orchestration.lib.export_tables import (
     WRES_TREND,
     ExportTable,
 )
-from orchestration.lib.publish import atomic_path, make_folder, remove_stale_temporaries, write_parquet
+from orchestration.lib.publish import atomic_path, make_folder, remove_stale_temporaries, write_parquet, write_text
 
 BI_FOLDER = "bi"
 BI_DATABASE = f"{BI_FOLDER}/wres.duckdb"
@@ -220,7 +220,3 @@ def write_evidence_source(folder: Path, tables: tuple[BiTable, ...]) -> list[Pat
         write_text(target, text)
     return sorted(files)
 
-
-def write_text(target: Path, text: str) -> None:
-    with atomic_path(target) as temporary:
-        temporary.write_text(text, encoding="utf-8")

@@ -68,6 +68,12 @@ def _sql_string(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
+def write_text(target: Path, text: str) -> None:
+    """Write a text file (UTF-8) in one piece."""
+    with atomic_path(target) as temporary:
+        temporary.write_text(text, encoding="utf-8")
+
+
 def write_csv(con: duckdb.DuckDBPyConnection, query: str, target: Path) -> None:
     with atomic_path(target) as temporary:
         con.execute(f"copy ({query}) to {_sql_string(temporary)} (format csv, header true, delimiter ',')")

@@ -61,7 +61,7 @@ import duckdb
 from orchestration.lib import workbook as workbook_module
 from orchestration.lib.export_tables import PUBLICATION_HEADLINE, PUBLICATION_RETURN
 from orchestration.lib.pool import draw_all
-from orchestration.lib.publish import atomic_path
+from orchestration.lib.publish import write_text
 from orchestration.lib.reuse import Reuse, write_changed
 from orchestration.lib.workbook import BREAKDOWN_LABELS, MEASURE_LABELS
 
@@ -1190,11 +1190,6 @@ def write_page(target: Path, data: PageData) -> Path:
     write_text(target, render_organisation_page(data))
     return target
 
-
-def write_text(target: Path, text: str) -> None:
-    """Write a page in one piece (`lib/publish.py`)."""
-    with atomic_path(target) as temporary:
-        temporary.write_text(text, encoding="utf-8")
 
 
 def owned_patterns() -> list[str]:

@@ -7,8 +7,9 @@ kept beside its files, in `<exports>/.digests/<name>.json`, staged and released 
 whose digest is the same as the live one's, and whose live file is still there, is put into the staging folder
 as a hard link to the live file (a copy where the file system has no links) rather than drawn; any other file is
 drawn. A link is safe because no export is ever written in place: a file is only replaced, by a rename, so the
-live file's bytes never change under its second name (docs/performance.md, item 53). So a build after one organisation's
-extract changed draws that organisation's files again (and any other whose figures moved), and copies the rest.
+live file's bytes never change under its second name (docs/performance.md, item 53). So a build after one
+organisation's extract changed draws that organisation's files again (and any other whose figures moved), and
+links the rest.
 """
 
 from __future__ import annotations
