@@ -7,9 +7,9 @@
     The answers are looked up in the respondent's own row (`answers`, keyed by question column): no answer is
     joined or grouped, which took three times as long at national scale (docs/performance.md, item 42). -#}
 
-{#- Built after int_workforce_people_by_snapshot, not beside it: at national scale the largest models,
+{#- Built after int_wres_workforce_population, not beside it: at national scale the largest models,
     run side by side on dbt's two threads, take longer and can run out of memory (docs/performance.md, item 30). #}
--- depends_on: {{ ref('int_workforce_people_by_snapshot') }}
+-- depends_on: {{ ref('int_wres_workforce_population') }}
 
 with
 

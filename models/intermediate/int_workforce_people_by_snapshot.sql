@@ -1,15 +1,21 @@
 {#- One row per person and snapshot of the WRES workforce: Bank and Honorary assignments dropped (seed
     assignment_categories), then the row step 3 chooses among the person's remaining rows. -#}
 
+{#- A view (dbt_project.yml): its only reader, int_wres_workforce_population, takes the 31 March snapshots of the
+    reported years from it, and at national scale a table of every snapshot's people, written and read again,
+    cost more than ranking where it is read (docs/performance.md, item 57). An incremental build's organisation
+    filter reaches below the window (it partitions by organisation_code). -#}
+
 {#- Built after int_people_by_snapshot, not beside it: at national scale the largest models,
-    run side by side on dbt's two threads, take longer and can run out of memory (docs/performance.md, item 30). #}
+    run side by side on dbt's two threads, take longer and can run out of memory (docs/performance.md, item 30).
+    int_wres_workforce_population, which computes this view, comes after it. #}
 -- depends_on: {{ ref('int_people_by_snapshot') }}
 
 with
 
 assignments as (
 
-    select * from {{ rebuild_scope(ref('int_assignments')) }}
+    select * from {{ ref('int_assignments') }}
 
 ),
 
