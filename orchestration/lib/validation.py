@@ -138,6 +138,10 @@ def validated_sql(source: Source, records: str, typed_rows: str, run_date: dt.da
         group by typed._file_name, typed._line_number
     )"""
 
+    # The text of a typed column is kept only for the records that cannot be typed (the rest keep no text): for
+    # 9.6 million national staff-in-post records, four text columns fewer to hold.
+    texts = [_text(column) for column in source.columns if column.type in _TYPE_REASONS]
+    kept_text = ", ".join(f"case when _typed then null else {text} end as {text}" for text in texts)
     separator = ",\n            "
     return f"""
     with typed as (
@@ -148,14 +152,17 @@ def validated_sql(source: Source, records: str, typed_rows: str, run_date: dt.da
         select _file_name, _line_number, null::varchar, null::varchar,
             {separator.join(typed_columns)}
         from {typed_rows}
-    ){answer_cte}
-    select
-        typed.*,
-        case
-            {(chr(10) + '            ').join(whens)}
-        end as _error,
-        not ({' or '.join(untyped)}) as _typed
-    from typed{answer_join}
+    ){answer_cte},
+    checked as (
+        select
+            typed.*,
+            case
+                {(chr(10) + '                ').join(whens)}
+            end as _error,
+            not ({' or '.join(untyped)}) as _typed
+        from typed{answer_join}
+    )
+    select {f"* replace ({kept_text})" if texts else "*"} from checked
     """
 
 
