@@ -63,11 +63,12 @@ def command_generate(args: argparse.Namespace) -> int:
 
 
 def command_build(args: argparse.Namespace) -> int:
-    from orchestration.lib.build import run_build
+    from orchestration.lib.build import landing_scan, run_build
 
     settings = load_settings()
-    setup(settings)
-    return run_build(settings, full_refresh=args.full_refresh)
+    with landing_scan(settings) as scan:
+        setup(settings)
+        return run_build(settings, scan, full_refresh=args.full_refresh)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -17,6 +17,7 @@ from dagster import AssetExecutionContext, BackfillPolicy, DagsterInstance, Dyna
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from orchestration.lib.landing_changes import (
+    LANDING_CACHE,
     FileState,
     changed_files,
     landing_states,
@@ -32,8 +33,6 @@ SINGLE_RUN = BackfillPolicy.single_run()
 # Every asset step that opens the warehouse for writing is in this pool; `dagster.yaml` gives it one slot, so
 # two queued runs never write the DuckDB file at once.
 WAREHOUSE_POOL = "duckdb"
-# What `wres build` last saw of the landing folder (files' stat, hash and organisations), in DAGSTER_HOME.
-LANDING_CACHE = "wres_landing_organisations.json"
 # What the landing folder held, and the code's version, when `wres build` last succeeded, in DAGSTER_HOME.
 LAST_BUILD = "wres_last_build.json"
 # A run with this tag makes a full refresh of the dbt models (`wres build --full-refresh`, or set in the UI).
@@ -99,15 +98,18 @@ def last_build(text: str | None, code_version: str) -> dict[str, FileState] | No
 
 
 def build_run(
-    instance: DagsterInstance, landing_dir: Path, code_version: str, full_refresh: bool = False
+    instance: DagsterInstance, landing_dir: Path, code_version: str, full_refresh: bool = False,
+    states: Mapping[str, FileState] | None = None,
 ) -> BuildRun | None:
     """Before `wres build`: a partition for every organisation code of the landing folder, and the run: for the
     one organisation whose files changed since the last successful build with this code, else for every
     organisation (the first build, a change of the code, several organisations, or no change: a refresh). With
     `full_refresh`, every organisation, and the run's dbt build starts from scratch (`FULL_REFRESH_TAG`). None
-    when the landing folder holds no organisation code (nothing to build)."""
+    when the landing folder holds no organisation code (nothing to build). `states`: the landing folder as
+    `landing_states` found it with the instance's `LANDING_CACHE`, when it was scanned already (`wres build` scans
+    it beside its set-up: `lib/build.py`, `landing_scan`)."""
     home = Path(instance.root_directory) if instance.root_directory else None
-    current = landing_states(landing_dir, home / LANDING_CACHE if home else None)
+    current = states if states is not None else landing_states(landing_dir, home / LANDING_CACHE if home else None)
     keys = add_organisations(instance, organisations_of(current))
     if not keys:
         return None

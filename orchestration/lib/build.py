@@ -7,12 +7,26 @@ start without them.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from orchestration.lib.landing_changes import LANDING_CACHE, FileState, landing_states
 from orchestration.settings import PROJECT_ROOT, Settings
 
 if TYPE_CHECKING:
     from dagster import ExecuteInProcessResult
+
+
+@contextmanager
+def landing_scan(settings: Settings) -> Iterator[Future[dict[str, FileState]]]:
+    """Scan the landing folder for the run's partitions (`landing_changes.landing_states`, with the cache in
+    DAGSTER_HOME) in a thread, beside the set-up and the imports of Dagster and dbt, which keep one core busy: the
+    scan is hashing and DuckDB, which release the interpreter (nationally about 8 s)."""
+    settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="wres-landing-scan") as thread:
+        yield thread.submit(landing_states, settings.landing_dir, settings.dagster_home / LANDING_CACHE)
 
 
 def failed_error_checks(result: ExecuteInProcessResult) -> list[str]:
@@ -25,9 +39,9 @@ def failed_error_checks(result: ExecuteInProcessResult) -> list[str]:
     ]
 
 
-def run_build(settings: Settings, full_refresh: bool = False) -> int:
+def run_build(settings: Settings, scan: Future[dict[str, FileState]], full_refresh: bool = False) -> int:
     """Run the build job over the organisations that changed (every one with `full_refresh`, or when it is not
-    one organisation); 0 when every step and check passed."""
+    one organisation); 0 when every step and check passed. `scan`: the landing folder's states (`landing_scan`)."""
     from dagster import DagsterInstance
 
     from orchestration.definitions import BUILD_JOB, build_definitions
@@ -46,7 +60,7 @@ def run_build(settings: Settings, full_refresh: bool = False) -> int:
     with DagsterInstance.get() as instance, progress.quiet():
         # Organisation partitions: docs/operations.md, "What `wres build` runs".
         code_version = f"{RULES_VERSION}:{project_fingerprint(dbt_project_files(), PROJECT_ROOT)}"
-        run = build_run(instance, settings.landing_dir, code_version, full_refresh)
+        run = build_run(instance, settings.landing_dir, code_version, full_refresh, states=scan.result())
         if run is None:
             result = None
         else:

@@ -238,6 +238,10 @@ def changed_files(previous: Mapping[str, FileState], current: Mapping[str, FileS
     return changes
 
 
+# What `wres build` last saw of the landing folder (files' stat, hash and organisations), in DAGSTER_HOME.
+LANDING_CACHE = "wres_landing_organisations.json"
+
+
 def landing_states(landing_dir: Path, cache: Path | None = None) -> dict[str, FileState]:
     """The state of every landing file. With a `cache` file (the states of the last call), only new or changed
     files are read again (the stat cache of `scan_landing`); the cache is rewritten."""

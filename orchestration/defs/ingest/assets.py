@@ -27,9 +27,9 @@ from dagster import (
 from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.checks.results import asset_check_result
-from orchestration.defs.partitions import LANDING_CACHE, ORGANISATIONS, SINGLE_RUN, WAREHOUSE_POOL, run_partitions
+from orchestration.defs.partitions import ORGANISATIONS, SINGLE_RUN, WAREHOUSE_POOL, run_partitions
 from orchestration.lib.contract import SOURCES, Source
-from orchestration.lib.landing_changes import seen_hashes
+from orchestration.lib.landing_changes import LANDING_CACHE, seen_hashes
 from orchestration.lib.landing_files import StatKey
 from orchestration.lib.loader import SourceLoad, load_source
 from orchestration.lib.pseudonymise import update_pseudonyms
