@@ -12,7 +12,7 @@ unit: relative likelihoods to two decimals, percentages and percentage points to
 in the return workbooks). The rating column carries conditional formatting: green, amber and red fills (and grey
 for "not rated"), so a board sees the colours and a screen reader or a filter still reads the word. The title
 rows and the header row are frozen. No cell holds a formula: text goes through `workbook.write_text`
-(formula-safe, like the return workbooks).
+(formula-safe, like the return workbooks). The sheets are saved with `lib/xlsx.py`, like the return workbooks.
 
 Every figure is published (disclosure control is applied in the marts), so the workbooks are safe to publish.
 """
@@ -24,13 +24,9 @@ from collections import defaultdict
 from pathlib import Path
 
 import duckdb
-from openpyxl import Workbook
-from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from orchestration.lib import workbook as workbook_module
+from orchestration.lib import xlsx
 from orchestration.lib.pool import draw_all
 from orchestration.lib.publish import atomic_path
 from orchestration.lib.reuse import Reuse, write_changed
@@ -46,7 +42,9 @@ from orchestration.lib.workbook import (
     remove_stale_temporaries_in_subfolders,
     start_sheet,
     write_row,
+    write_value,
 )
+from orchestration.lib.xlsx import Font, Highlight, Sheet, column_letter
 
 SCORECARD_FOLDER = "scorecard"
 SCORECARD_RELATION = "marts.rpt_diversity_scorecard"
@@ -80,7 +78,7 @@ def write_scorecard_workbooks(
     names = dict(con.execute(f"select organisation_code, organisation_name from {ORGANISATIONS_RELATION}").fetchall())
     aims = con.execute("select aim, title from reference.scorecard_aims order by sort_order").fetchall()
     jobs = [(code, year, names.get(code), aims, year_rows, folder) for (code, year), year_rows in rows.items()]
-    reuse = Reuse.open("scorecard_workbooks", live_dir, exports_dir, [sys.modules[__name__], workbook_module])
+    reuse = Reuse.open("scorecard_workbooks", live_dir, exports_dir, [sys.modules[__name__], workbook_module, xlsx])
     written = write_changed(reuse, jobs, target_of=lambda job: workbook_path(folder, job[0], job[1]),
                             arguments_of=lambda job: job[:5],
                             draw=lambda todo: draw_all(write_workbook, todo, WORKBOOKS_PER_WORKER))
@@ -105,23 +103,22 @@ def label(key: str | None) -> str | None:
 def write_workbook(code: str, year: int, name: str | None, aims: list[tuple[str, str]], rows: list[dict],
                    folder: Path) -> Path:
     """Write one organisation-year's workbook atomically; return its path."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
     by_aim: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         by_aim[row["aim"]].append(row)
-    for aim, title in aims:
-        fill_aim(workbook.create_sheet(sheet_name(aim)), code, year, name, title, by_aim.get(aim, []))
-    for sheet in workbook.worksheets:
+    sheets = [Sheet(sheet_name(aim)) for aim, _ in aims]
+    for sheet, (aim, title) in zip(sheets, aims):
+        fill_aim(sheet, code, year, name, title, by_aim.get(aim, []))
         fit_columns(sheet)
     target = workbook_path(folder, code, year)
     with atomic_path(target) as temporary:
-        workbook.save(temporary)
+        xlsx.save(sheets, temporary)
     return target
 
 
-def fill_aim(sheet: Worksheet, code: str, year: int, name: str | None, aim_title: str, rows: list[dict]) -> None:
-    """One aim: a row per measure and group, then conditional formatting on the rating column."""
+def fill_aim(sheet: Sheet, code: str, year: int, name: str | None, aim_title: str, rows: list[dict]) -> None:
+    """One aim: a row per measure and group, the rating in bold, then conditional formatting on the rating
+    column."""
     title = f"Diversity scorecard {year}: {name or ''} ({code})"
     subtitle = (f"{aim_title}. Published figures: counts from 1 to 7 withheld, other counts rounded to the "
                 "nearest 5; rates, likelihoods and shares recomputed from the published counts.")
@@ -147,18 +144,14 @@ def fill_aim(sheet: Worksheet, code: str, year: int, name: str | None, aim_title
             (SUPPRESSED_NOTE if row["suppressed"] else None, None),
             (row["measure"], None),
         ])
-        sheet.cell(row=row_number, column=RATING_COLUMN).font = BOLD
+        write_value(sheet, row_number, RATING_COLUMN, row["rating"], font=BOLD)
         row_number += 1
     add_rating_formatting(sheet, row_number - 1)
 
 
-def add_rating_formatting(sheet: Worksheet, last_row: int) -> None:
+def add_rating_formatting(sheet: Sheet, last_row: int) -> None:
     """Colour the rating column by its word: green, amber, red, grey for not rated."""
-    column = get_column_letter(RATING_COLUMN)
+    column = column_letter(RATING_COLUMN)
     cells = f"{column}{HEADER_ROW + 1}:{column}{max(last_row, HEADER_ROW + 1)}"
-    for rating, (fill, font) in RATING_FILLS.items():
-        sheet.conditional_formatting.add(cells, CellIsRule(
-            operator="equal", formula=[f'"{rating}"'],
-            fill=PatternFill(start_color=fill, end_color=fill, fill_type="solid"),
-            font=Font(color=font, bold=True),
-        ))
+    sheet.highlights += [Highlight(cells, rating, fill, Font(bold=True, color=font))
+                         for rating, (fill, font) in RATING_FILLS.items()]

@@ -18,27 +18,28 @@ to two decimals (`LIKELIHOOD_FORMAT`); counts with thousands separators (`COUNT_
 formula: every text goes through `write_text`, which stores it as a string even when it starts with `=`, `+`,
 `-` or `@` (and marks such a cell quote-prefixed, so that Excel keeps it as text when it is edited).
 
+The sheets are recorded and saved with `lib/xlsx.py`, the project's own small xlsx writer: 3 ms a workbook where
+openpyxl took 20, for a thousand workbooks in a national build.
+
 The workbooks hold exact counts: like the rest of `returns/`, they are confidential.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
+from orchestration.lib import xlsx
 from orchestration.lib.pool import draw_all
 from orchestration.lib.publish import atomic_path, remove_stale_temporaries
 from orchestration.lib.reuse import Reuse, write_changed
+from orchestration.lib.xlsx import GENERAL, PLAIN, Font, Sheet, Style, Value
 
 RETURNS_FOLDER = "returns"
 QUARANTINE_EXPORT = "quality/quarantine.csv"
@@ -52,10 +53,12 @@ DATE_FORMAT = "d mmmm yyyy"
 FORMULA_TRIGGERS = ("=", "+", "-", "@")
 HEADER_ROW = 3  # row 1 the title, row 2 a subtitle, row 3 the column headers; rows 1-3 stay frozen
 MAX_COLUMN_WIDTH = 60
-# Workbooks are written in a pool of processes from this many per process (`lib/pool.py`): about 25 ms each, so a
-# process is worth starting for a national build's thousand, not for the sample's twenty.
+# Workbooks are written in a pool of processes from this many per process (`lib/pool.py`): 3 to 5 ms each and as
+# much again for the fsync, so a process is worth starting for a national build's thousand (its return workbooks:
+# 9 s in one process, 6 s in two), not for the sample's twenty.
 WORKBOOKS_PER_WORKER = 100
 BOLD = Font(bold=True)
+ITALIC = Font(italic=True)
 TITLE_FONT = Font(bold=True, size=14)
 
 GROUPS = ("White", "BME", "Unknown")
@@ -135,7 +138,7 @@ def write_return_workbooks(
     remove_stale_temporaries_in_subfolders(folder)
     data = read_return_data(con)
     jobs = [(organisation_year_data(data, year), year, folder) for year in data.years]
-    reuse = Reuse.open("return_workbooks", live_dir, exports_dir, [sys.modules[__name__]])
+    reuse = Reuse.open("return_workbooks", live_dir, exports_dir, [sys.modules[__name__], xlsx])
     written = write_changed(
         reuse, jobs, target_of=lambda job: workbook_path(folder, job[1]["organisation_code"], job[1]["wres_year"]),
         arguments_of=lambda job: job[:2], draw=lambda todo: draw_all(write_workbook, todo, WORKBOOKS_PER_WORKER),
@@ -249,75 +252,71 @@ def read_quarantine_counts(con: duckdb.DuckDBPyConnection, by_organisation: bool
 # Writing cells -------------------------------------------------------------------------------------------------
 
 
-def write_text(sheet: Worksheet, row: int, column: int, text: str, font: Font | None = None) -> Cell:
+@functools.cache
+def cell_style(font: Font, number_format: str = GENERAL, quote_prefix: bool = False) -> Style:
+    """A cell's style. A workbook has a handful: each is built once, not once a cell (a thousand cells a sheet)."""
+    return Style(font, number_format, quote_prefix=quote_prefix)
+
+
+def write_text(sheet: Sheet, row: int, column: int, text: str, font: Font = PLAIN) -> None:
     """Write text as a plain string, never a formula: a text starting with =, +, - or @ keeps its characters,
     is stored as a string cell and is quote-prefixed, so that Excel shows it (and keeps it on editing) as text."""
-    cell = sheet.cell(row=row, column=column)
-    cell.value = text
-    cell.data_type = "s"
-    if text.startswith(FORMULA_TRIGGERS):
-        cell.quotePrefix = True
-    if font:
-        cell.font = font
-    return cell
+    sheet.cells[row, column] = (text, cell_style(font, GENERAL, text.startswith(FORMULA_TRIGGERS)))
 
 
-def write_value(sheet: Worksheet, row: int, column: int, value: object, number_format: str | None = None,
-                font: Font | None = None) -> Cell:
+def write_value(sheet: Sheet, row: int, column: int, value: Value, number_format: str | None = None,
+                font: Font = PLAIN) -> None:
     """Write one value: text through `write_text`, a number or date with its display format, None as empty."""
     if isinstance(value, str):
-        return write_text(sheet, row, column, value, font)
-    cell = sheet.cell(row=row, column=column)
-    cell.value = value
-    if number_format and value is not None:
-        cell.number_format = number_format
-    if font:
-        cell.font = font
-    return cell
+        write_text(sheet, row, column, value, font)
+    elif value is None or not number_format:
+        sheet.cells[row, column] = (value, cell_style(font))
+    else:
+        sheet.cells[row, column] = (value, cell_style(font, number_format))
 
 
-def write_row(sheet: Worksheet, row: int, cells: list[tuple[object, str | None]], font: Font | None = None) -> None:
+def write_row(sheet: Sheet, row: int, cells: list[tuple[Value, str | None]], font: Font = PLAIN) -> None:
     """Write (value, number format) pairs from column A."""
     for column, (value, number_format) in enumerate(cells, start=1):
         write_value(sheet, row, column, value, number_format, font)
 
 
-def start_sheet(sheet: Worksheet, title: str, subtitle: str, headers: tuple[str, ...]) -> int:
+def start_sheet(sheet: Sheet, title: str, subtitle: str, headers: tuple[str, ...]) -> int:
     """Write the title row, the subtitle and the bold header row, freeze them; return the first data row."""
     write_text(sheet, 1, 1, title, TITLE_FONT)
-    write_text(sheet, 2, 1, subtitle, Font(italic=True))
+    write_text(sheet, 2, 1, subtitle, ITALIC)
     for column, header in enumerate(headers, start=1):
         write_text(sheet, HEADER_ROW, column, header, BOLD)
-    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1)
+    sheet.frozen_rows = HEADER_ROW
     return HEADER_ROW + 1
 
 
-def display_length(cell: Cell) -> int:
-    """About how many characters the cell shows in its number format."""
-    value = cell.value
+def display_length(value: Value, number_format: str) -> int:
+    """About how many characters a cell shows in its number format."""
     if value is None:
         return 0
     if isinstance(value, str):
-        return len(str(value))
+        return len(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return len("30 September 2024")
     if isinstance(value, int):
         return len(f"{value:,}")
-    decimals = 2 if cell.number_format == LIKELIHOOD_FORMAT else 1
-    return len(f"{value:,.{decimals}f}") + (3 if cell.number_format == POINTS_FORMAT else 1)
+    decimals = 2 if number_format == LIKELIHOOD_FORMAT else 1
+    return len(f"{value:,.{decimals}f}") + (3 if number_format == POINTS_FORMAT else 1)
 
 
-def fit_columns(sheet: Worksheet) -> None:
+def fit_columns(sheet: Sheet) -> None:
     """Size each column to its widest cell below the title rows (at most MAX_COLUMN_WIDTH); wrap longer text."""
     widths: dict[int, int] = defaultdict(int)
-    for row in sheet.iter_rows(min_row=HEADER_ROW):
-        for cell in row:
-            length = display_length(cell)
-            widths[cell.column] = max(widths[cell.column], min(length, MAX_COLUMN_WIDTH))
-            if length > MAX_COLUMN_WIDTH:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for column, width in widths.items():
-        sheet.column_dimensions[get_column_letter(column)].width = width + 3
+    for (row, column), (value, style) in sheet.cells.items():
+        if row < HEADER_ROW:
+            continue
+        length = display_length(value, style.number_format)
+        if length > widths[column]:
+            widths[column] = length
+        if length > MAX_COLUMN_WIDTH:
+            sheet.cells[row, column] = (value, style._replace(wrap=True))
+    sheet.widths.update((column, min(width, MAX_COLUMN_WIDTH) + 3) for column, width in widths.items())
 
 
 # The workbook --------------------------------------------------------------------------------------------------
@@ -326,18 +325,16 @@ def fit_columns(sheet: Worksheet) -> None:
 def write_workbook(data: ReturnData, year: dict, folder: Path) -> Path:
     """Write one organisation-year's workbook atomically; return its path."""
     key = (year["organisation_code"], year["wres_year"])
-    workbook = Workbook()
-    cover = workbook.active
-    cover.title = "Cover"
+    sheets = [Sheet("Cover"), Sheet("Indicator 1"), Sheet("Indicators 2-9")]
+    cover, indicator_1, indicators = sheets
     fill_cover(cover, year, data)
-    fill_indicator_1(workbook.create_sheet("Indicator 1"), year, data.figures.get(key, {}), data.bands, data.titles)
-    fill_indicators(workbook.create_sheet("Indicators 2-9"), year, data.figures.get(key, {}),
-                    data.headlines.get(key, []), data.titles)
-    for sheet in workbook.worksheets:
+    fill_indicator_1(indicator_1, year, data.figures.get(key, {}), data.bands, data.titles)
+    fill_indicators(indicators, year, data.figures.get(key, {}), data.headlines.get(key, []), data.titles)
+    for sheet in sheets:
         fit_columns(sheet)
     target = workbook_path(folder, *key)
     with atomic_path(target) as temporary:
-        workbook.save(temporary)
+        xlsx.save(sheets, temporary)
     return target
 
 
@@ -351,11 +348,11 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def fill_cover(sheet: Worksheet, year: dict, data: ReturnData) -> None:
+def fill_cover(sheet: Sheet, year: dict, data: ReturnData) -> None:
     """The cover: the organisation-year's particulars, then the data-quality notes."""
     row = start_sheet(sheet, sheet_title(year), "Confidential: exact counts, not for publication",
                       ("Item", "Value"))
-    particulars: list[tuple[str, object, str | None]] = [
+    particulars: list[tuple[str, Value, str | None]] = [
         ("Organisation code", year["organisation_code"], None),
         ("Organisation name", year["organisation_name"], None),
         ("Region", year["region"], None),
@@ -426,14 +423,14 @@ def band_label(band: str) -> str:
     return BAND_LABELS.get(band, band.replace("band_", "Band "))
 
 
-def indicator_1_cells(figures: Figures, breakdown: str) -> list[tuple[object, str | None]]:
+def indicator_1_cells(figures: Figures, breakdown: str) -> list[tuple[Value, str | None]]:
     """White, BME and Unknown counts, the total and the three row percentages of one indicator 1 row."""
     cells = [(figures[(1, breakdown, group)].numerator, COUNT_FORMAT) for group in GROUPS]
     cells.append((figures[(1, breakdown, GROUPS[0])].denominator, COUNT_FORMAT))
     return cells + [(figures[(1, breakdown, group)].value, PERCENT_FORMAT) for group in GROUPS]
 
 
-def fill_indicator_1(sheet: Worksheet, year: dict, figures: Figures, bands: list[dict],
+def fill_indicator_1(sheet: Sheet, year: dict, figures: Figures, bands: list[dict],
                      titles: dict[int, str]) -> None:
     """Indicator 1: non-clinical then clinical rows by band in seed order, then the three totals."""
     row = start_sheet(sheet, sheet_title(year), f"Indicator 1: {titles.get(1, '')}", INDICATOR_1_HEADERS)
@@ -451,7 +448,7 @@ def fill_indicator_1(sheet: Worksheet, year: dict, figures: Figures, bands: list
         row += 1
 
 
-def group_cells(figures: Figures, indicator: int, breakdown: str, group: str) -> list[tuple[object, str | None]]:
+def group_cells(figures: Figures, indicator: int, breakdown: str, group: str) -> list[tuple[Value, str | None]]:
     """A group's percentage, count and total on the indicators 2-9 sheet (empty if the return lacks it)."""
     figure = figures.get((indicator, breakdown, group))
     if figure is None:
@@ -459,7 +456,7 @@ def group_cells(figures: Figures, indicator: int, breakdown: str, group: str) ->
     return [(figure.value, PERCENT_FORMAT), (figure.numerator, COUNT_FORMAT), (figure.denominator, COUNT_FORMAT)]
 
 
-def fill_indicators(sheet: Worksheet, year: dict, figures: Figures, headlines: list[dict],
+def fill_indicators(sheet: Sheet, year: dict, figures: Figures, headlines: list[dict],
                     titles: dict[int, str]) -> None:
     """Indicators 2-9: one row per headline (indicator and breakdown)."""
     row = start_sheet(sheet, sheet_title(year),

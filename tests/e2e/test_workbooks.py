@@ -23,6 +23,7 @@ from orchestration.lib.workbook import (
     write_text,
     write_value,
 )
+from orchestration.lib.xlsx import Sheet, save
 from tests.harness import ACCEPTANCE_KIT
 
 LANDING = ACCEPTANCE_KIT / "landing"
@@ -212,11 +213,11 @@ def test_no_cell_holds_a_formula(build, workbooks):
 
 @pytest.mark.parametrize("text", ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)"])
 def test_text_that_looks_like_a_formula_is_stored_as_text(tmp_path, text):
-    workbook = openpyxl.Workbook()
-    write_text(workbook.active, 1, 1, text)
-    write_value(workbook.active, 2, 1, text)
+    sheet = Sheet("Sheet1")
+    write_text(sheet, 1, 1, text)
+    write_value(sheet, 2, 1, text)
     path = tmp_path / "injection.xlsx"
-    workbook.save(path)
+    save([sheet], path)
     for cell in openpyxl.load_workbook(path).active["A"]:
         assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True)
     with zipfile.ZipFile(path) as archive:
