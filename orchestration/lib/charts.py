@@ -224,7 +224,7 @@ class TrendFigure:
         self.likelihoods.axes.set_ylim(0, highest * 1.15)
         for indicator, panel in self.survey.items():
             panel.show(years, [survey.get((indicator, group), {}) for group in GROUP_COLOURS])
-        with atomic_path(target) as temporary:
+        with atomic_path(target, sync=False) as temporary:  # staged: the release makes it durable (lib/release.py)
             self.figure.savefig(temporary, format="png", dpi=DPI, metadata=PNG_METADATA, pil_kwargs=PNG_OPTIONS)
         return target
 

@@ -38,8 +38,9 @@ def make_folder(folder: Path) -> None:
 @contextlib.contextmanager
 def atomic_path(target: Path, sync: bool = True) -> Iterator[Path]:
     """Yield a temporary path beside `target`; on success rename it over `target`, on failure delete it. With
-    `sync`, the temporary file's bytes reach the disk before the rename (not needed for a hard link to a file
-    already written: it writes no bytes, and its fsync costs a journal commit)."""
+    `sync`, the temporary file's bytes reach the disk before the rename. Not needed for a hard link to a file
+    already written (it writes no bytes, and its fsync costs a journal commit), nor for a file staged for a
+    release, which makes the whole staging folder durable at once before it moves anything (`lib/release.py`)."""
     make_folder(target.parent)
     temporary = target.with_name(f"{TEMP_PREFIX}{uuid.uuid4().hex[:8]}-{target.name}")
     try:
@@ -68,9 +69,9 @@ def _sql_string(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def write_text(target: Path, text: str) -> None:
-    """Write a text file (UTF-8) in one piece."""
-    with atomic_path(target) as temporary:
+def write_text(target: Path, text: str, sync: bool = True) -> None:
+    """Write a text file (UTF-8) in one piece (`sync`: as `atomic_path`)."""
+    with atomic_path(target, sync) as temporary:
         temporary.write_text(text, encoding="utf-8")
 
 

@@ -8,6 +8,11 @@ the live files that the run's assets own but did not write again (the workbook o
 the chart of an organisation no longer published). A run that fails or is killed before the release leaves
 the live set exactly as it was; its staging folder is removed by the next release.
 
+Before it moves anything, the release makes the staged files durable with one flush of their file system
+(`make_durable`), so that a power cut after a move never leaves a live file whose bytes had not reached the disk.
+The writers of the many per-organisation files (workbooks, charts, report pages) therefore do not sync each file:
+about 4 ms each on a busy disk, for 3,400 files in a national build.
+
 An asset owns a set of live files by declaring glob patterns (`declare_owned`) next to what it stages; only
 the patterns of assets that ran in this run are applied, so a run that materialises some exports only never
 deletes the files of the others.
@@ -15,6 +20,7 @@ deletes the files of the others.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 from pathlib import Path
@@ -50,6 +56,7 @@ def release(exports_dir: Path, run_id: str) -> list[Path]:
         p for p in staging.rglob("*") if p.is_file() and OWNERS not in p.relative_to(staging).parts
     ) if staging.is_dir() else []
     relative = {p.relative_to(staging) for p in staged}
+    make_durable(staging, staged)
     released = []
     for path in staged:
         target = exports_dir / path.relative_to(staging)
@@ -63,6 +70,26 @@ def release(exports_dir: Path, run_id: str) -> list[Path]:
                 _remove_empty_parents(live.parent, exports_dir)
     remove_staging(exports_dir)
     return released
+
+
+def make_durable(folder: Path, files: list[Path]) -> None:
+    """Make `files`, in `folder`, reach the disk: one flush of the file system that holds the folder (Linux
+    `syncfs`; on other POSIX systems, or if it fails, `os.sync`, every file system), not an fsync a file. (Where
+    there is no POSIX, each file is synced.)"""
+    if not files:
+        return
+    if os.name != "posix":
+        for path in files:
+            with open(path, "rb") as written:
+                os.fsync(written.fileno())
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        syncfs = getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None)
+        if syncfs is None or syncfs(descriptor) != 0:
+            os.sync()
+    finally:
+        os.close(descriptor)
 
 
 def remove_staging(exports_dir: Path) -> None:

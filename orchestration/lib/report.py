@@ -1186,8 +1186,8 @@ def write_reports(con: duckdb.DuckDBPyConnection, folder: Path, live_dir: Path |
 
 
 def write_page(target: Path, data: PageData) -> Path:
-    """Render one organisation-year's page and write it."""
-    write_text(target, render_organisation_page(data))
+    """Render one organisation-year's page and write it (staged: the release makes it durable, `lib/release.py`)."""
+    write_text(target, render_organisation_page(data), sync=False)
     return target
 
 

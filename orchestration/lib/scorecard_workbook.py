@@ -111,7 +111,7 @@ def write_workbook(code: str, year: int, name: str | None, aims: list[tuple[str,
         fill_aim(sheet, code, year, name, title, by_aim.get(aim, []))
         fit_columns(sheet)
     target = workbook_path(folder, code, year)
-    with atomic_path(target) as temporary:
+    with atomic_path(target, sync=False) as temporary:  # staged: the release makes it durable (lib/release.py)
         xlsx.save(sheets, temporary)
     return target
 

@@ -53,9 +53,9 @@ DATE_FORMAT = "d mmmm yyyy"
 FORMULA_TRIGGERS = ("=", "+", "-", "@")
 HEADER_ROW = 3  # row 1 the title, row 2 a subtitle, row 3 the column headers; rows 1-3 stay frozen
 MAX_COLUMN_WIDTH = 60
-# Workbooks are written in a pool of processes from this many per process (`lib/pool.py`): 3 to 5 ms each and as
-# much again for the fsync, so a process is worth starting for a national build's thousand (its return workbooks:
-# 9 s in one process, 6 s in two), not for the sample's twenty.
+# Workbooks are written in a pool of processes from this many per process (`lib/pool.py`): 3 to 5 ms each, so a
+# process is worth starting for a national build's thousand (its return workbooks: 9 s in one process, 6 s in two,
+# with an fsync each), not for the sample's twenty.
 WORKBOOKS_PER_WORKER = 100
 BOLD = Font(bold=True)
 ITALIC = Font(italic=True)
@@ -333,7 +333,7 @@ def write_workbook(data: ReturnData, year: dict, folder: Path) -> Path:
     for sheet in sheets:
         fit_columns(sheet)
     target = workbook_path(folder, *key)
-    with atomic_path(target) as temporary:
+    with atomic_path(target, sync=False) as temporary:  # staged: the release makes it durable (lib/release.py)
         xlsx.save(sheets, temporary)
     return target
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from orchestration.lib.release import declare_owned, release, staging_dir
+import os
+from pathlib import Path
+
+from orchestration.lib import release as release_module
+from orchestration.lib.release import declare_owned, make_durable, release, staging_dir
 
 
 def write(path, text):
@@ -43,3 +47,28 @@ def test_a_run_that_never_releases_leaves_the_live_set_alone(tmp_path):
     release(exports, "next-run")  # nothing staged: only the dead run's staging is cleared
     assert (exports / "returns" / "wres_return.csv").read_text() == "live"
     assert not (exports / ".staging").exists()
+
+
+def test_the_staged_files_are_made_durable_before_the_first_is_moved(tmp_path, monkeypatch):
+    """The writers of staged files do not fsync each one: the release flushes them all before any rename."""
+    exports = tmp_path / "exports"
+    staging = staging_dir(exports, "run-1")
+    write(staging / "returns" / "RX1" / "WRES_RX1_2023.xlsx", "workbook")
+    write(staging / "publication" / "charts" / "RX1_wres_trend.png", "chart")
+    events = []
+    monkeypatch.setattr(release_module, "make_durable",
+                        lambda folder, files: events.append(("durable", folder, sorted(f.name for f in files))))
+    real_replace = os.replace
+    monkeypatch.setattr(release_module.os, "replace",
+                        lambda source, target: (events.append(("move", Path(target).name)), real_replace(source, target)))
+
+    release(exports, "run-1")
+
+    assert events[0] == ("durable", staging, ["RX1_wres_trend.png", "WRES_RX1_2023.xlsx"])
+    assert sorted(event[1] for event in events[1:]) == ["RX1_wres_trend.png", "WRES_RX1_2023.xlsx"]
+
+
+def test_make_durable_flushes_without_error(tmp_path):
+    write(tmp_path / "a.txt", "bytes")
+    make_durable(tmp_path, [tmp_path / "a.txt"])
+    make_durable(tmp_path, [])
