@@ -16,7 +16,12 @@ is needed and nothing is registered in pyplot's global state.
 Every chart has the same parts but for the organisation's name, its years and its values, so each process builds
 the figure once (`TrendFigure`: titles, axes, bands, legends, and a line per series) and, for each organisation,
 sets only those, then writes the PNG: a quarter less time a chart than building a figure each time
-(docs/performance.md, item 44). A chart's bytes do not depend on the charts drawn before it in the process.
+(docs/performance.md, item 44). The parts that never change (the panels' titles, the legends, the frames, the
+survey panels' percentage axes) are drawn once, into a background image; each chart starts from a copy of it and
+draws only the parts that depend on the organisation (its title, the year axes, the likelihood panel's band and
+axis, whose place depends on its values, the lines and the notices), in the order matplotlib draws them
+(`Panel.moving`): most of a chart's text is not rendered again (docs/performance.md, item 62). A chart's bytes do
+not depend on the charts drawn before it in the process.
 """
 
 from __future__ import annotations
@@ -30,9 +35,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.image import imsave
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
@@ -141,12 +148,14 @@ def read_survey(con: duckdb.DuckDBPyConnection) -> dict[str, dict[tuple[int, str
 
 @dataclass
 class Panel:
-    """One axes of the figure: its lines (one per series, in the order of the series given to `show`) and the
-    notice shown when none of them has a value."""
+    """One axes of the figure: its lines (one per series, in the order of the series given to `show`), the
+    notice shown when none of them has a value, and the artists each chart draws again (`moving`, in drawing
+    order: matplotlib's z-order)."""
 
     axes: Axes
     lines: list[Line2D]
     empty: Text
+    moving: list[Artist]
 
     def show(self, years: list[int], series: list[Series]) -> None:
         """Draw each series over all the organisation's years (an absent year is a gap in its line); whole WRES
@@ -166,15 +175,18 @@ def build_panel(axes: Axes, series: list[tuple[str, str]]) -> Panel:
                       color="#768692", visible=False)
     axes.set_xlabel("WRES year")
     axes.grid(axis="y", color="#E8EDEE")
-    return Panel(axes, lines, empty)
+    # The frame is drawn over the lines and the grid, as matplotlib does, so it is drawn again too.
+    return Panel(axes, lines, empty, moving=[axes.xaxis, *lines, *axes.spines.values(), empty])
 
 
 def build_likelihoods(axes: Axes) -> Panel:
     """Panel (a): relative likelihoods of indicators 2, 3 (single year) and 4 against the four-fifths band."""
     low, high = FOUR_FIFTHS_BAND
-    axes.axhspan(low, high, color="#E8EDEE", label=f"{low:.2f} to {high:.2f}: within the four-fifths band")
-    axes.axhline(1.0, color="#231F20", linestyle="--", linewidth=1, label="1.00: equal likelihood")
+    band = axes.axhspan(low, high, color="#E8EDEE", label=f"{low:.2f} to {high:.2f}: within the four-fifths band")
+    equal = axes.axhline(1.0, color="#231F20", linestyle="--", linewidth=1, label="1.00: equal likelihood")
     panel = build_panel(axes, [(label, colour) for _, _, label, colour in LIKELIHOOD_SERIES])
+    # The y axis follows the organisation's highest value, and so do the band and the line at 1 on it.
+    panel.moving = [band, axes.xaxis, axes.yaxis, equal, *panel.lines, *axes.spines.values(), panel.empty]
     # y=1.0 (every title): the title's place is fixed, as there are no tick labels above the axes to clear, which
     # spares matplotlib measuring every tick label again to place it (docs/performance.md, item 33).
     axes.set_title("(a) Relative likelihoods, indicators 2 to 4 (above 1: White staff more likely for 2 and 4, "
@@ -212,6 +224,13 @@ class TrendFigure:
         first = self.survey[next(iter(SURVEY_TITLES))].axes
         bottom.legend(*first.get_legend_handles_labels(), loc="upper right", bbox_to_anchor=(0.99, 0.995), ncols=2,
                       fontsize=9, frameon=False)
+        self.moving: list[Artist] = [self.title, *self.likelihoods.moving,
+                                     *(artist for panel in self.survey.values() for artist in panel.moving)]
+        for artist in self.moving:  # left out of a full draw: the background is everything else
+            artist.set_animated(True)
+        self.canvas = self.figure.canvas
+        self.canvas.draw()
+        self.background = self.canvas.copy_from_bbox(self.figure.bbox)
 
     def draw(self, target: Path, organisation: str, years: list[int],
              likelihoods: dict[tuple[int, str], Series], survey: dict[tuple[int, str], Series]) -> Path:
@@ -224,8 +243,13 @@ class TrendFigure:
         self.likelihoods.axes.set_ylim(0, highest * 1.15)
         for indicator, panel in self.survey.items():
             panel.show(years, [survey.get((indicator, group), {}) for group in GROUP_COLOURS])
+        self.canvas.restore_region(self.background)
+        for artist in self.moving:
+            self.figure.draw_artist(artist)
         with atomic_path(target, sync=False) as temporary:  # staged: the release makes it durable (lib/release.py)
-            self.figure.savefig(temporary, format="png", dpi=DPI, metadata=PNG_METADATA, pil_kwargs=PNG_OPTIONS)
+            # What `savefig` writes after its full draw: the canvas's pixels as a PNG.
+            imsave(temporary, self.canvas.buffer_rgba(), format="png", origin="upper", dpi=DPI,
+                   metadata=PNG_METADATA, pil_kwargs=PNG_OPTIONS)
         return target
 
 
