@@ -62,6 +62,33 @@
     )
 {%- endmacro %}
 
+{% macro characteristic_group(c, source_value, codes) -%}
+    {#- The group of characteristic `c` for `source_value` (text), `codes` being the row of seed
+        equality_group_codes joined to it on the lower-cased, trimmed value (by its mode: see above). -#}
+    {%- if c.mode == 'as_is' -%} {{ source_value }}
+    {%- elif c.mode == 'coded' -%} coalesce({{ codes }}.group_name, 'Unknown')
+    {%- else -%} coalesce({{ codes }}.group_name, nullif(trim({{ source_value }}), ''), 'Unknown')
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro characteristic_groups(units, characteristics, group_codes) %}
+    {#- Every unit row with its group of each characteristic (`<name>_group`), mapped row by row: for what
+        cannot be added up after the mapping, such as a median (`characteristic_counts` maps aggregated rows). -#}
+    select
+        units.*,
+        {%- for c in characteristics %}
+        {{ characteristic_group(c, 'cast(units.' ~ c.column ~ ' as varchar)', c.name ~ '_codes') }} as {{ c.name }}_group
+        {{- ',' if not loop.last }}
+        {%- endfor %}
+
+    from {{ units }} as units
+    {%- for c in characteristics if c.mode != 'as_is' %}
+    left join {{ group_codes }} as {{ c.name }}_codes
+        on {{ c.name }}_codes.characteristic = '{{ c.name }}'
+        and lower(trim({{ c.name }}_codes.source_value)) = lower(trim(units.{{ c.column }}))
+    {%- endfor %}
+{% endmacro %}
+
 {% macro characteristic_counts(units, keys, characteristics, aggregates, group_codes=none) %}
     {#- One row per `keys`, characteristic and group, with every aggregate of `aggregates` (name -> an additive
         aggregate over the unit rows, such as count(*)). One scan of `units`, one grouping set per
@@ -125,11 +152,8 @@
             by_value.characteristic,
             case
                 {%- for c in characteristics %}
-                when by_value.characteristic = '{{ c.name }}' then
-                    {%- if c.mode == 'as_is' %} by_value.source_value
-                    {%- elif c.mode == 'coded' %} coalesce(group_codes.group_name, 'Unknown')
-                    {%- else %} coalesce(group_codes.group_name, nullif(trim(by_value.source_value), ''), 'Unknown')
-                    {%- endif %}
+                when by_value.characteristic = '{{ c.name }}'
+                    then {{ characteristic_group(c, 'by_value.source_value', 'group_codes') }}
                 {%- endfor %}
             end as group_name,
             {%- for name in aggregates %}

@@ -4,9 +4,11 @@
     mean gap % = (mean of the reference group - mean of the comparison group) / mean of the reference group x 100,
     median gap % likewise with medians. Positive: the comparison group is paid less. Over the workforce
     population P(O, Y) with an hourly_rate (one rate per person: the chosen assignment's). The median of an
-    even-sized group is the mean of its two middle rates. Computed from each group's distribution of rates
-    (people per rate), so that it is set-based and exact: mean = sum(rate x people) / people in exact decimal
-    arithmetic, median = the rate(s) at the middle position(s) of the cumulative counts. -#}
+    even-sized group is the mean of its two middle rates. Exact: the mean adds the rates up in decimal
+    arithmetic; the median is (lower middle + upper middle) / 2, where quantile_disc(x, 0.5) is the value at
+    position ceil(n / 2) of n values in order (the lower middle; the middle when n is odd), so the lower middle
+    is quantile_disc(rate, 0.5) and the upper middle -quantile_disc(-rate, 0.5). Each person is mapped to their
+    groups first (characteristic_groups): medians cannot be added up by group afterwards. -#}
 
 {%- set characteristics = equality_characteristics(['ethnicity', 'disability', 'sex']) %}
 
@@ -34,26 +36,9 @@ comparison_groups as (
 
 ),
 
-rate_counts as (
+paid_people as (
 
-    {{ characteristic_counts('paid_population', ['organisation_code', 'wres_year', 'hourly_rate'], characteristics,
-                             {'people': 'count(*)'}, ref('equality_group_codes')) }}
-
-),
-
-cumulative as (
-
-    select
-        *,
-        sum(people) over (
-            partition by organisation_code, wres_year, characteristic, group_name
-            order by hourly_rate
-            rows between unbounded preceding and current row
-        ) as people_up_to_rate,
-        cast(sum(people) over (partition by organisation_code, wres_year, characteristic, group_name) as bigint)
-            as group_people
-
-    from rate_counts
+    {{ characteristic_groups('paid_population', characteristics, ref('equality_group_codes')) }}
 
 ),
 
@@ -62,20 +47,26 @@ group_pay as (
     select
         organisation_code,
         wres_year,
-        characteristic,
-        group_name,
-        cast(max(group_people) as bigint) as headcount,
-        cast(
-            sum(cast(hourly_rate as decimal(38, 10)) * people) / max(group_people) as double precision
-        ) as mean_hourly_pay,
-        {#- The middle positions (1-based) are (n + 1) // 2 and n // 2 + 1: one position when n is odd. #}
-        (
-            min(hourly_rate) filter (where people_up_to_rate >= (group_people + 1) // 2)
-            + min(hourly_rate) filter (where people_up_to_rate >= group_people // 2 + 1)
-        ) / 2 as median_hourly_pay
+        case
+            {%- for c in characteristics %}
+            when grouping({{ c.name }}_group) = 0 then '{{ c.name }}'
+            {%- endfor %}
+        end as characteristic,
+        case
+            {%- for c in characteristics %}
+            when grouping({{ c.name }}_group) = 0 then {{ c.name }}_group
+            {%- endfor %}
+        end as group_name,
+        count(*) as headcount,
+        cast(sum(cast(hourly_rate as decimal(38, 10))) / count(*) as double precision) as mean_hourly_pay,
+        (quantile_disc(hourly_rate, 0.5) - quantile_disc(-hourly_rate, 0.5)) / 2 as median_hourly_pay
 
-    from cumulative
-    group by 1, 2, 3, 4
+    from paid_people
+    group by grouping sets (
+        {%- for c in characteristics %}
+        (organisation_code, wres_year, {{ c.name }}_group){{ ',' if not loop.last }}
+        {%- endfor %}
+    )
 
 ),
 
