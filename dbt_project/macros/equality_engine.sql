@@ -62,9 +62,16 @@
     )
 {%- endmacro %}
 
+{% macro group_code_match(codes, characteristic, source_value) -%}
+    {#- The join of seed equality_group_codes (`codes`) to a characteristic's source value: the same
+        characteristic, and the same value lower-cased and trimmed. -#}
+    {{ codes }}.characteristic = {{ characteristic }}
+        and lower(trim({{ codes }}.source_value)) = lower(trim({{ source_value }}))
+{%- endmacro %}
+
 {% macro characteristic_group(c, source_value, codes) -%}
     {#- The group of characteristic `c` for `source_value` (text), `codes` being the row of seed
-        equality_group_codes joined to it on the lower-cased, trimmed value (by its mode: see above). -#}
+        equality_group_codes joined to it (group_code_match), by the characteristic's mode (see above). -#}
     {%- if c.mode == 'as_is' -%} {{ source_value }}
     {%- elif c.mode == 'coded' -%} coalesce({{ codes }}.group_name, 'Unknown')
     {%- else -%} coalesce({{ codes }}.group_name, nullif(trim({{ source_value }}), ''), 'Unknown')
@@ -84,8 +91,7 @@
     from {{ units }} as units
     {%- for c in characteristics if c.mode != 'as_is' %}
     left join {{ group_codes }} as {{ c.name }}_codes
-        on {{ c.name }}_codes.characteristic = '{{ c.name }}'
-        and lower(trim({{ c.name }}_codes.source_value)) = lower(trim(units.{{ c.column }}))
+        on {{ group_code_match(c.name ~ '_codes', "'" ~ c.name ~ "'", 'units.' ~ c.column) }}
     {%- endfor %}
 {% endmacro %}
 
@@ -162,8 +168,7 @@
 
         from by_value
         left join {{ group_codes }} as group_codes
-            on group_codes.characteristic = by_value.characteristic
-            and lower(trim(group_codes.source_value)) = lower(trim(by_value.source_value))
+            on {{ group_code_match('group_codes', 'by_value.characteristic', 'by_value.source_value') }}
 
     )
 

@@ -31,6 +31,7 @@ import math
 import sys
 import textwrap
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,16 +168,19 @@ class Panel:
         self.axes.set_xlim(min(years) - 0.5, max(years) + 0.5)
 
 
-def build_panel(axes: Axes, series: list[tuple[str, str]]) -> Panel:
+def build_panel(axes: Axes, series: list[tuple[str, str]], moving: Sequence[Artist] = ()) -> Panel:
     """The parts of a panel every chart shares: a line with markers per (label, colour), without data yet, the
-    year axis and its grid, and the notice for a panel with nothing publishable (hidden)."""
+    year axis and its grid, and the notice for a panel with nothing publishable (hidden). `moving`: the panel's
+    other artists that depend on the organisation, added to the axes before the lines."""
     lines = [axes.plot([], [], marker="o", linewidth=2, color=colour, label=label)[0] for label, colour in series]
     empty = axes.text(0.5, 0.5, "No publishable values", transform=axes.transAxes, ha="center", va="center",
                       color="#768692", visible=False)
     axes.set_xlabel("WRES year")
     axes.grid(axis="y", color="#E8EDEE")
-    # The frame is drawn over the lines and the grid, as matplotlib does, so it is drawn again too.
-    return Panel(axes, lines, empty, moving=[axes.xaxis, *lines, *axes.spines.values(), empty])
+    # In matplotlib's order: by z-order, then as added (a stable sort). The frame is drawn over the lines and the
+    # grid, so it is drawn again too.
+    drawn_again = sorted([axes.xaxis, *moving, *lines, *axes.spines.values(), empty], key=Artist.get_zorder)
+    return Panel(axes, lines, empty, drawn_again)
 
 
 def build_likelihoods(axes: Axes) -> Panel:
@@ -184,9 +188,9 @@ def build_likelihoods(axes: Axes) -> Panel:
     low, high = FOUR_FIFTHS_BAND
     band = axes.axhspan(low, high, color="#E8EDEE", label=f"{low:.2f} to {high:.2f}: within the four-fifths band")
     equal = axes.axhline(1.0, color="#231F20", linestyle="--", linewidth=1, label="1.00: equal likelihood")
-    panel = build_panel(axes, [(label, colour) for _, _, label, colour in LIKELIHOOD_SERIES])
     # The y axis follows the organisation's highest value, and so do the band and the line at 1 on it.
-    panel.moving = [band, axes.xaxis, axes.yaxis, equal, *panel.lines, *axes.spines.values(), panel.empty]
+    panel = build_panel(axes, [(label, colour) for _, _, label, colour in LIKELIHOOD_SERIES],
+                        moving=[band, axes.yaxis, equal])
     # y=1.0 (every title): the title's place is fixed, as there are no tick labels above the axes to clear, which
     # spares matplotlib measuring every tick label again to place it (docs/performance.md, item 33).
     axes.set_title("(a) Relative likelihoods, indicators 2 to 4 (above 1: White staff more likely for 2 and 4, "
