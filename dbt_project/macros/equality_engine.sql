@@ -450,17 +450,19 @@
 
     first_event_rows as (
 
-        select *
-        from (
-            select
-                *,
-                row_number() over (
-                    partition by event_type, organisation_code, wres_year, employee_number
-                    order by source_file_name, source_line_number
-                ) as row_order
-            from event_rows
-        ) as ordered
-        where row_order = 1
+        {#- The person's first qualifying row, files in name order and rows in file order (`arg_min_null`: its
+            group even when null): an aggregate, not a window, which sorted every event row (docs/performance.md,
+            item 67). -#}
+        select
+            event_type,
+            organisation_code,
+            wres_year,
+            employee_number,
+            any_value(snapshot_date) as snapshot_date,
+            arg_min_null(event_row_ethnic_group, (source_file_name, source_line_number)) as event_row_ethnic_group
+
+        from event_rows
+        group by event_type, organisation_code, wres_year, employee_number
 
     ),
 

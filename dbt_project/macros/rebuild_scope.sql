@@ -20,9 +20,29 @@
 {% endmacro %}
 
 
+{% macro invocation_cache() %}
+    {#- A dict that lasts as long as this dbt invocation, for what cannot change while it runs: the loader lists the
+        pending organisations before dbt starts and clears them after it. Asked once per invocation instead of
+        once per model and data test (docs/performance.md, item 69). Every node of an invocation is given the same
+        `graph`; the entry is keyed by the invocation's id. -#}
+    {{ return(graph.setdefault('wres_invocation_cache', {}).setdefault(invocation_id, {})) }}
+{% endmacro %}
+
+
 {% macro pending_organisations(sources=none) %}
     {#- The organisations the loader listed as changed (in `sources` only, raw table names, when given): a list
-        of codes, or none for every organisation. -#}
+        of codes, or none for every organisation. Read once per invocation (`invocation_cache`). -#}
+    {%- set cache = invocation_cache() -%}
+    {%- set key = 'pending:' ~ ('*' if sources is none else sources | sort | join(',')) -%}
+    {%- if key not in cache -%}
+        {%- do cache.update({key: listed_organisations(sources)}) -%}
+    {%- endif -%}
+    {{ return(cache[key]) }}
+{% endmacro %}
+
+
+{% macro listed_organisations(sources=none) %}
+    {#- pending_organisations, read from raw.pending_organisations. -#}
     {%- set listed = run_query(
         "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = 'pending_organisations'"
     ).columns[0].values()[0] -%}
@@ -75,10 +95,22 @@
         an incremental model or staging view (per organisation, with an organisation_code column) reads only their
         rows; the other organisations' rows are those an earlier build tested. A view that reads raw tables and
         seeds only (a staging view) changes only with its sources: the organisations the loader listed for them.
-        None (every row) in a full refresh and for any other relation. -#}
+        None (every row) in a full refresh and for any other relation. Found once per relation and invocation
+        (`invocation_cache`): a relation has several data tests. -#}
     {%- if not execute or flags.FULL_REFRESH -%}
         {{ return(none) }}
     {%- endif -%}
+    {%- set cache = invocation_cache() -%}
+    {%- set key = 'tested:' ~ relation -%}
+    {%- if key not in cache -%}
+        {%- do cache.update({key: organisations_to_test(relation)}) -%}
+    {%- endif -%}
+    {{ return(cache[key]) }}
+{% endmacro %}
+
+
+{% macro organisations_to_test(relation) %}
+    {#- tested_organisations, found from the relation's model, its columns and the loader's list. -#}
     {%- set nodes = [] -%}
     {%- for node in graph.nodes.values() -%}
         {%- if node.resource_type == 'model' and (node.alias or node.name) == relation.identifier

@@ -180,6 +180,9 @@ class CleanShape:
 
 
 LONG_LINE = 1_000_000  # longer lines go to the per-file path, which sizes DuckDB's buffers for them
+# A file with quoted line breaks is read with the clean files up to this size: well below DuckDB's largest line
+# (2 MB by default), so that none of its records is rejected for its length, nor split between DuckDB's threads.
+QUOTED_LINE_BREAKS_MAX_BYTES = 1_000_000
 
 
 def plain_utf8(data: bytes) -> tuple[str, bytes] | None:
@@ -218,7 +221,15 @@ def has_odd_quotes_line(body: bytes) -> bool:
     return b'"' in body.translate(None, _ALL_BUT_QUOTES_AND_LINE_FEEDS).replace(b'""', b"")
 
 
-def clean_shape(data: bytes, numbered: bool = True) -> CleanShape | None:
+def readable_line_breaks(body: bytes) -> bool:
+    """Whether DuckDB reads a file whose quoted fields hold line breaks as the per-file path does: LF line ends
+    (the per-file path turns a CRLF inside a field into LF), an even number of quotes (else the per-file path
+    rejects the file), a header on its first line, and a small file (`QUOTED_LINE_BREAKS_MAX_BYTES`)."""
+    return (len(body) <= QUOTED_LINE_BREAKS_MAX_BYTES and b"\r" not in body and body.count(b'"') % 2 == 0
+            and body[:body.find(b"\n")].count(b'"') % 2 == 0)
+
+
+def clean_shape(data: bytes, numbered: bool = True, quoted_line_breaks: bool = False) -> CleanShape | None:
     """The shape of a file that needs no normalisation, or None when it needs the per-file path.
 
     Clean means: UTF-8 (a byte-order mark allowed), no NUL byte, one kind of line end throughout (LF or CRLF),
@@ -227,6 +238,10 @@ def clean_shape(data: bytes, numbered: bool = True) -> CleanShape | None:
     file's records are numbered by DuckDB's own reading order, so many of them can be read in one scan.
     Without `numbered` (the organisation scan, which reads codes, not line numbers), empty lines are allowed:
     DuckDB skips them, and looking for them is most of the check's time (2.9 s of the national landing set).
+    With `quoted_line_breaks` (the loader), a file whose quoted fields hold line breaks is clean too when
+    `readable_line_breaks`: DuckDB reads such a file in one piece and numbers its records as the per-file path
+    does, record by record (the national employee-relations files, whose case notes span lines, took 5.6 s one
+    by one; docs/performance.md, item 65).
     """
     plain = plain_utf8(data)
     if plain is None:
@@ -244,7 +259,7 @@ def clean_shape(data: bytes, numbered: bool = True) -> CleanShape | None:
         content_end -= 1
     if body.startswith(end) or (numbered and body.find(end + end, 0, content_end) >= 0):
         return None
-    if b'"' in body and has_odd_quotes_line(body):
+    if b'"' in body and has_odd_quotes_line(body) and not (quoted_line_breaks and readable_line_breaks(body)):
         return None  # a quoted field spans lines (or a quote is unbalanced)
     if has_long_line(body):
         return None

@@ -38,9 +38,10 @@ transaction, 74 s in two phases.
 At national scale (thousands of files, millions of rows) three things keep a load fast:
 - a file is hashed again only when its size, modification time, change time or inode differ from the last
   time it was hashed (`raw.landing_file_stats`); the content hash stays the truth;
-- clean files (`landing_files.clean_shape`: UTF-8, one kind of line end, no empty line, balanced quotes) with
-  the same header are read in one multi-file DuckDB scan, their line numbers DuckDB's own reading order; any
-  other file, and any clean file in which DuckDB rejects a record, takes the per-file path;
+- clean files (`landing_files.clean_shape`: UTF-8, one kind of line end, no empty line, balanced quotes, and
+  quoted line breaks only in small LF files) with the same header are read in one multi-file DuckDB scan, their
+  line numbers DuckDB's own reading order; any other file, and any clean file in which DuckDB rejects a record,
+  takes the per-file path;
 - every rule is local to an organisation (keys include organisation_code), so only the organisations whose
   records changed are validated again and replaced in `raw.<source>` and `raw.quarantine`.
 """
@@ -494,7 +495,7 @@ def _insert_records(
 
     def field(index: int) -> str:
         # An empty line inside a quoted field was marked like any other (see landing_files): unmark it.
-        return f"nullif(trim(replace(c{index}, '{blank_line}', '')), '')"
+        return f"wres_field(replace(c{index}, '{blank_line}', ''))"
 
     values = [field(match.positions[c]) if c in match.positions else "null" for c in source.column_names]
     header_names = "[" + ", ".join("'" + h.replace("'", "''") + "'" for h in header) + "]"
@@ -635,7 +636,7 @@ def _scan_clean_group(
         return f"t{index}"  # the trimmed field, computed once below
 
     values = [field(match.positions[c]) if c in match.positions else "null" for c in source.column_names]
-    trimmed = ", ".join(f"nullif(trim(c{i}), '') as t{i}" for i in range(n_fields))
+    trimmed = ", ".join(f"wres_field(c{i}) as t{i}" for i in range(n_fields))
     records = f"""
         with positioned as (
             select files.file_name, scanned.rowid - files.first_rowid + 1 as _ordinal, {trimmed}
@@ -954,7 +955,7 @@ def _read_changed(
     groups: dict[landing_files.CleanShape, list[tuple[LandingFile, str, str]]] = {}
     one_by_one: list[LandingFile] = []
     for file in changed:
-        shape = landing_files.clean_shape(file.path.read_bytes())
+        shape = landing_files.clean_shape(file.path.read_bytes(), quoted_line_breaks=True)
         if shape is not None and not match_header(source, list(shape.header)).missing_required:
             groups.setdefault(shape, []).append((file, hashes[file.file_name], shape.encoding))
         else:

@@ -6,7 +6,9 @@ source as (
 
 ),
 
-pseudonyms as (
+{#- Joined twice: not materialized, so that each join reads the mapping table itself, not a copy of it that
+    DuckDB would otherwise make for every query of the view (docs/performance.md, item 68). -#}
+pseudonyms as not materialized (
 
     select * from {{ source('recruitment', 'recruitment_pseudonyms') }}
 
