@@ -118,7 +118,8 @@ def test_quoted_line_breaks_read_together_equal_the_per_file_path(tmp_path, monk
     rows = [training(f"L{i}", course_name=notes if i % 3 else "plain", activity_date="bad" if i % 997 == 0
                      else "2024-01-01") for i in range(14000)]
     large = csv_text(TRAINING_HEADER, *rows)
-    assert 0.8 * landing_files.QUOTED_LINE_BREAKS_MAX_BYTES < len(large) <= landing_files.QUOTED_LINE_BREAKS_MAX_BYTES
+    limit = landing_files.QUOTED_LINE_BREAKS_MAX_BYTES
+    assert 0.8 * limit < len(large) <= limit
     files = {"a.csv": small, "b.csv": large, "c.csv": csv_text(TRAINING_HEADER, training("T4"))}
     together = warehouse(tmp_path / "together")
     for name, text in files.items():
