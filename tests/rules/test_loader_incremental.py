@@ -91,20 +91,27 @@ def test_every_incremental_step_equals_a_fresh_load(tmp_path):
         assert snapshot(wh) == fresh_load(tmp_path / f"step{number}", wh.landing), f"step {number}"
 
 
-def test_clean_files_read_together_equal_the_per_file_path(tmp_path, monkeypatch):
-    rows = [sip(f"A{i}", org="RA1" if i % 2 else "RB1", fte="7" if i == 5 else "1") for i in range(12)]
-    files = {f"{n}.csv": csv_text(STAFF_IN_POST_HEADER, *rows[n * 4:(n + 1) * 4] + [rows[0]]) for n in range(3)}
+def loaded_both_ways(tmp_path, monkeypatch, source: str, files: dict[str, str]) -> tuple[Warehouse, Warehouse]:
+    """`files` loaded by the loader's scan of clean files (each must be clean for it) and, apart, by the per-file
+    path."""
     together = warehouse(tmp_path / "together")
     for name, text in files.items():
-        together.write("staff_in_post", name, text)
-        assert landing_files.clean_shape(text.encode()) is not None
-    together.load("staff_in_post")
+        together.write(source, name, text)
+        assert landing_files.clean_shape(text.encode(), quoted_line_breaks=True) is not None
+    together.load(source)
 
     monkeypatch.setattr(landing_files, "clean_shape", lambda data, **_: None)  # force the per-file path
     alone = warehouse(tmp_path / "alone")
     for name, text in files.items():
-        alone.write("staff_in_post", name, text)
-    alone.load("staff_in_post")
+        alone.write(source, name, text)
+    alone.load(source)
+    return together, alone
+
+
+def test_clean_files_read_together_equal_the_per_file_path(tmp_path, monkeypatch):
+    rows = [sip(f"A{i}", org="RA1" if i % 2 else "RB1", fte="7" if i == 5 else "1") for i in range(12)]
+    files = {f"{n}.csv": csv_text(STAFF_IN_POST_HEADER, *rows[n * 4:(n + 1) * 4] + [rows[0]]) for n in range(3)}
+    together, alone = loaded_both_ways(tmp_path, monkeypatch, "staff_in_post", files)
     assert snapshot(together, ("staff_in_post",)) == snapshot(alone, ("staff_in_post",))
 
 
@@ -121,17 +128,7 @@ def test_quoted_line_breaks_read_together_equal_the_per_file_path(tmp_path, monk
     limit = landing_files.QUOTED_LINE_BREAKS_MAX_BYTES
     assert 0.8 * limit < len(large) <= limit
     files = {"a.csv": small, "b.csv": large, "c.csv": csv_text(TRAINING_HEADER, training("T4"))}
-    together = warehouse(tmp_path / "together")
-    for name, text in files.items():
-        together.write("training", name, text)
-        assert landing_files.clean_shape(text.encode(), quoted_line_breaks=True) is not None
-    together.load("training")
-
-    monkeypatch.setattr(landing_files, "clean_shape", lambda data, **_: None)  # force the per-file path
-    alone = warehouse(tmp_path / "alone")
-    for name, text in files.items():
-        alone.write("training", name, text)
-    alone.load("training")
+    together, alone = loaded_both_ways(tmp_path, monkeypatch, "training", files)
     assert snapshot(together, ("training",)) == snapshot(alone, ("training",))
     assert [q[:3] for q in together.quarantine("training") if q[0] == "a.csv"] == [
         ("a.csv", 3, "activity_date"), ("a.csv", 5, "record_id")]
