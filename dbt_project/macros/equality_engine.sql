@@ -457,12 +457,12 @@
             event_type,
             organisation_code,
             wres_year,
+            snapshot_date,
             employee_number,
-            any_value(snapshot_date) as snapshot_date,
             arg_min_null(event_row_ethnic_group, (source_file_name, source_line_number)) as event_row_ethnic_group
 
         from event_rows
-        group by event_type, organisation_code, wres_year, employee_number
+        group by event_type, organisation_code, wres_year, snapshot_date, employee_number
 
     ),
 

@@ -20,24 +20,24 @@
 {% endmacro %}
 
 
-{% macro invocation_cache() %}
-    {#- A dict that lasts as long as this dbt invocation, for what cannot change while it runs: the loader lists the
-        pending organisations before dbt starts and clears them after it. Asked once per invocation instead of
-        once per model and data test (docs/performance.md, item 69). Every node of an invocation is given the same
-        `graph`; the entry is keyed by the invocation's id. -#}
-    {{ return(graph.setdefault('wres_invocation_cache', {}).setdefault(invocation_id, {})) }}
+{% macro once_per_invocation(key, compute, argument) %}
+    {#- `compute(argument)`, computed once per dbt invocation under `key`: for what cannot change while dbt runs
+        (the loader lists the pending organisations before dbt starts and clears them after it), asked otherwise
+        by every model and data test (docs/performance.md, item 69). Kept in a dict on `graph`, the one every node
+        of an invocation is given, under the invocation's id. -#}
+    {%- set cache = graph.setdefault('wres_invocation_cache', {}).setdefault(invocation_id, {}) -%}
+    {%- if key not in cache -%}
+        {%- do cache.update({key: compute(argument)}) -%}
+    {%- endif -%}
+    {{ return(cache[key]) }}
 {% endmacro %}
 
 
 {% macro pending_organisations(sources=none) %}
     {#- The organisations the loader listed as changed (in `sources` only, raw table names, when given): a list
-        of codes, or none for every organisation. Read once per invocation (`invocation_cache`). -#}
-    {%- set cache = invocation_cache() -%}
+        of codes, or none for every organisation. Read once per invocation (`once_per_invocation`). -#}
     {%- set key = 'pending:' ~ ('*' if sources is none else sources | sort | join(',')) -%}
-    {%- if key not in cache -%}
-        {%- do cache.update({key: listed_organisations(sources)}) -%}
-    {%- endif -%}
-    {{ return(cache[key]) }}
+    {{ return(once_per_invocation(key, listed_organisations, sources)) }}
 {% endmacro %}
 
 
@@ -96,16 +96,11 @@
         rows; the other organisations' rows are those an earlier build tested. A view that reads raw tables and
         seeds only (a staging view) changes only with its sources: the organisations the loader listed for them.
         None (every row) in a full refresh and for any other relation. Found once per relation and invocation
-        (`invocation_cache`): a relation has several data tests. -#}
+        (`once_per_invocation`): a relation has several data tests. -#}
     {%- if not execute or flags.FULL_REFRESH -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set cache = invocation_cache() -%}
-    {%- set key = 'tested:' ~ relation -%}
-    {%- if key not in cache -%}
-        {%- do cache.update({key: organisations_to_test(relation)}) -%}
-    {%- endif -%}
-    {{ return(cache[key]) }}
+    {{ return(once_per_invocation('tested:' ~ relation, organisations_to_test, relation)) }}
 {% endmacro %}
 
 

@@ -14,26 +14,8 @@ assignments as (
 
 final as (
 
-    select
-        organisation_code,
-        snapshot_date,
-        employee_number,
-        assignment_number,
-        assignment_order,
-        is_primary_assignment,
-        assignment_category,
-        staff_group,
-        pay_band,
-        grade,
-        fte,
-        ethnic_category_code,
-        ethnic_group,
-        disability,
-        sex,
-        age_band,
-        religious_belief,
-        sexual_orientation,
-        hourly_rate
+    {#- Every column but those none of the three reads. #}
+    select * exclude (occupation_code, ethnic_origin, source_file_name, source_line_number)
 
     from assignments
 
