@@ -1,7 +1,9 @@
 """Analysts who read `bi/wres.duckdb` while `wres build` runs (docs/analysts.md), as subprocesses the tests start
 around their builds: a `fresh` reader opens the published file read-only, counts every table (and reads every
 Parquet file) and closes it, again and again; a `held` reader opens it once and keeps that connection. Each
-writes a JSON report (reads, failures, the files (inodes) it saw) when the stop file appears.
+writes a JSON report (reads, failures, the files (inodes) it saw) after a last read once its stop file appears.
+The readers are stopped one after the other, `fresh` first, so the held connection's last read comes after every
+file the fresh reader saw.
 """
 
 from __future__ import annotations
@@ -40,7 +42,9 @@ READER = textwrap.dedent(
             raise AssertionError(f"tables {found}")
         return sum(con.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables)
 
-    while not stop.exists():
+    finishing = False
+    while not finishing:
+        finishing = stop.exists()  # then one last read: after every build, and after the readers stopped before
         if not database.exists():
             if published:
                 failures.append(f"{time.time():.3f} the file disappeared")
@@ -70,7 +74,8 @@ READER = textwrap.dedent(
             last_read_at = time.time()
         except Exception:
             failures.append(f"{time.time():.3f} " + traceback.format_exc(limit=3))
-        time.sleep(0.05 if mode == "fresh" else 0.2)  # eager analysts, not busy loops: the builds need the CPU
+        if not finishing:
+            time.sleep(0.05 if mode == "fresh" else 0.2)  # eager analysts, not busy loops: the builds need the CPU
     report.write_text(json.dumps({"reads": reads, "failures": failures, "inodes": inodes,
                                   "inode_seen_at": inode_seen_at, "last_read_at": last_read_at}))
     """
@@ -101,16 +106,22 @@ class Readers:
     folder: Path
 
     def start(self) -> None:
-        self.stop_file = self.folder / "stop"
-        self.processes = {mode: start_reader(mode, self.database, self.stop_file, self.report(mode)) for mode in MODES}
+        self.processes = {mode: start_reader(mode, self.database, self.stop_file(mode), self.report(mode))
+                          for mode in MODES}
+
+    def stop_file(self, mode: str) -> Path:
+        return self.folder / f"stop-{mode}"
 
     def report(self, mode: str) -> Path:
         return self.folder / f"{mode}.json"
 
     def stop(self) -> dict[str, dict]:
-        """Stop both readers; their reports (a reader that wrote none reports its output as a failure)."""
-        self.stop_file.touch()
-        outputs = {mode: finish(process) for mode, process in self.processes.items()}
+        """Stop the readers, one after the other in `MODES` order; their reports (a reader that wrote none reports
+        its output as a failure)."""
+        outputs = {}
+        for mode, process in self.processes.items():
+            self.stop_file(mode).touch()
+            outputs[mode] = finish(process)
         return {
             mode: json.loads(self.report(mode).read_text()) if self.report(mode).exists()
             else {"reads": 0, "failures": [f"the {mode} reader wrote no report:\n{outputs[mode]}"], "inodes": []}
