@@ -47,6 +47,7 @@ from orchestration.lib.export_tables import (
     ExportTable,
 )
 from orchestration.lib.publish import atomic_path, make_folder, remove_stale_temporaries, write_parquet, write_text
+from orchestration.lib.reuse import link_or_copy
 
 BI_FOLDER = "bi"
 BI_DATABASE = f"{BI_FOLDER}/wres.duckdb"
@@ -135,20 +136,26 @@ def identifier(name: str) -> str:
 
 
 def write_bi_outputs(con: duckdb.DuckDBPyConnection, folder: Path, manifest: Path,
-                     tables: tuple[BiTable, ...] = BI_TABLES) -> list[Path]:
+                     tables: tuple[BiTable, ...] = BI_TABLES, staged_exports: Path | None = None) -> list[Path]:
     """Write the BI DuckDB file, the Parquet files and the Evidence source under `folder` (a run's staging
     folder, or any exports folder); return the paths written, sorted.
 
     `con` is a connection in which the warehouse's relations resolve and a new file can be attached for writing:
     the pipeline's own warehouse connection, or an in-memory one with the warehouse attached read-only and made
-    the default (`attach ... (read_only); use ...`)."""
+    the default (`attach ... (read_only); use ...`). `staged_exports`: the folder where the same run staged the
+    export tables themselves (its staging folder); a table's Parquet file found there is the same query written
+    the same way, so it is linked rather than written again (docs/performance.md, item 73)."""
     descriptions = dbt_descriptions(manifest) if manifest.exists() else {}
     remove_stale_temporaries(folder / BI_FOLDER)
     remove_stale_temporaries(folder / EVIDENCE_FOLDER)
     written = [write_bi_database(con, folder / BI_DATABASE, tables, descriptions)]
     for table in tables:
         target = folder / BI_FOLDER / f"{table.name}.parquet"
-        write_parquet(con, table.query(), target)
+        staged = staged_exports / table.export.folder / f"{table.export.name}.parquet" if staged_exports else None
+        if staged is not None and "parquet" in table.export.formats and staged.is_file():
+            link_or_copy(staged, target)
+        else:
+            write_parquet(con, table.query(), target)
         written.append(target)
     written += write_evidence_source(folder, tables)
     return sorted(written)

@@ -1,7 +1,7 @@
 """The outputs for analysts and BI tools (spec outputs.md section 6), on the shared acceptance build:
 
 - `bi/wres.duckdb` holds every table of `BI_TABLES` with the warehouse's rows, and the dbt docs as comments;
-- `bi/<table>.parquet` holds the same rows and types;
+- `bi/<table>.parquet` holds the same rows and types: it is the export table's own Parquet file;
 - the Evidence source's YAML points by a relative path at the published file, and every `.sql` runs against it;
 - the file is complete (no write-ahead log), read-only, opens read-only beside another reader, and a new
   release replaces it under a reader without disturbing that reader, while a new reader gets the new file;
@@ -106,6 +106,14 @@ def test_parquet_files_equal_the_tables(bi_file):
                     == con.execute(f"describe select * from {table.name}").fetchall()), table.name
             assert (con.execute(f"select * from {parquet}").fetchall()
                     == con.execute(f"select * from {table.name}").fetchall()), table.name
+
+
+def test_each_parquet_file_is_the_export_table_s_own(build, bi_file):
+    """The build stages the export tables before the BI copy, which links each table's Parquet file instead of
+    writing the same query again: one file under two names."""
+    for table in BI_TABLES:
+        exported = build.exports / table.export.folder / f"{table.export.name}.parquet"
+        assert os.path.samefile(bi_file.parent / f"{table.name}.parquet", exported), table.name
 
 
 def test_evidence_source_points_at_the_published_file_and_every_query_runs(build, bi_file):

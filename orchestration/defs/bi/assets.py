@@ -6,7 +6,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, Materiali
 from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.dbt.project import MANIFEST
-from orchestration.defs.exports.assets import GROUP, files_metadata, live_paths, mart_key
+from orchestration.defs.exports.assets import GROUP, export_key, files_metadata, live_paths, mart_key
 from orchestration.defs.partitions import WAREHOUSE_POOL
 from orchestration.lib.bi import BI_TABLES, write_bi_outputs
 from orchestration.lib.bi import owned_patterns as bi_owned_patterns
@@ -19,7 +19,9 @@ from orchestration.settings import load_settings
 def build_bi_warehouse_asset() -> AssetsDefinition:
     @asset(key=AssetKey(["exports", "bi", "warehouse"]), group_name=GROUP, pool=WAREHOUSE_POOL,
            kinds={"duckdb", "parquet"},
-           deps=sorted({mart_key(table.relation) for table in BI_TABLES}, key=str),
+           # The export tables first: their staged Parquet files are linked, not written again.
+           deps=sorted({mart_key(table.relation) for table in BI_TABLES}
+                       | {export_key(table.export) for table in BI_TABLES}, key=str),
            description="bi/wres.duckdb (read-only, with the dbt docs as comments), bi/<table>.parquet and the "
                        "Evidence source evidence/sources/wres/: every publication, trend, benchmark and "
                        "scorecard table for analysts and BI tools, never the working warehouse.")
@@ -27,7 +29,7 @@ def build_bi_warehouse_asset() -> AssetsDefinition:
         exports_dir = load_settings().exports_dir
         staging = staging_dir(exports_dir, context.run.run_id)
         with duckdb.get_connection() as con:
-            written = write_bi_outputs(con, staging, MANIFEST)
+            written = write_bi_outputs(con, staging, MANIFEST, staged_exports=staging)
         declare_owned(staging, "bi_warehouse", bi_owned_patterns())
         return MaterializeResult(metadata=files_metadata(live_paths(written, staging, exports_dir)))
 
