@@ -20,14 +20,14 @@
 {% endmacro %}
 
 
-{% macro once_per_invocation(key, compute, argument) %}
-    {#- `compute(argument)`, computed once per dbt invocation under `key`: for what cannot change while dbt runs
+{% macro once_per_invocation(key, compute, argument=none) %}
+    {#- `compute(argument)` (`compute()` without an argument), computed once per dbt invocation under `key`: for what cannot change while dbt runs
         (the loader lists the pending organisations before dbt starts and clears them after it), asked otherwise
         by every model and data test (docs/performance.md, item 69). Kept in a dict on `graph`, the one every node
         of an invocation is given, under the invocation's id. -#}
     {%- set cache = graph.setdefault('wres_invocation_cache', {}).setdefault(invocation_id, {}) -%}
     {%- if key not in cache -%}
-        {%- do cache.update({key: compute(argument)}) -%}
+        {%- do cache.update({key: compute() if argument is none else compute(argument)}) -%}
     {%- endif -%}
     {{ return(cache[key]) }}
 {% endmacro %}
@@ -117,7 +117,7 @@
     {%- if nodes | length != 1 or nodes[0].config.materialized not in ('incremental', 'view') -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set per_organisation = once_per_invocation('per_organisation', relations_with_organisation_code, none) -%}
+    {%- set per_organisation = once_per_invocation('per_organisation', relations_with_organisation_code) -%}
     {%- if (relation.schema ~ '.' ~ relation.identifier) | lower not in per_organisation -%}
         {{ return(none) }}
     {%- endif -%}
@@ -125,7 +125,7 @@
 {% endmacro %}
 
 
-{% macro relations_with_organisation_code(_unused) %}
+{% macro relations_with_organisation_code() %}
     {#- `schema.name` (lower case) of every table and view of the warehouse with an organisation_code column: one
         query for the invocation, not one per tested relation (docs/performance.md, item 72). Asked only in an
         incremental build, whose models have the columns they had when they were built: the project is the

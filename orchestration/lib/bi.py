@@ -151,7 +151,7 @@ def write_bi_outputs(con: duckdb.DuckDBPyConnection, folder: Path, manifest: Pat
     written = [write_bi_database(con, folder / BI_DATABASE, tables, descriptions)]
     for table in tables:
         target = folder / BI_FOLDER / f"{table.name}.parquet"
-        staged = staged_exports / table.export.folder / f"{table.export.name}.parquet" if staged_exports else None
+        staged = staged_exports / table.export.path("parquet") if staged_exports else None
         if staged is not None and "parquet" in table.export.formats and staged.is_file():
             link_or_copy(staged, target)
         else:

@@ -27,8 +27,12 @@ class ExportTable:
         condition = f" where {where}" if where else ""
         return f"select {columns} from {self.relation}{condition} order by {order}"
 
+    def path(self, fmt: str) -> str:
+        """The file of one format, relative to the exports (or a staging) folder."""
+        return f"{self.folder}/{self.name}.{fmt}"
+
     def paths(self) -> list[str]:
-        return [f"{self.folder}/{self.name}.{fmt}" for fmt in self.formats]
+        return [self.path(fmt) for fmt in self.formats]
 
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@")

@@ -34,7 +34,7 @@ WRITERS = {"csv": write_csv, "parquet": write_parquet}
 def write_export(con, table: ExportTable, staging: Path, exports_dir: Path) -> dict[str, object]:
     """Stage every format of one export table; return its metadata (row count and the paths it will have)."""
     for fmt in table.formats:
-        WRITERS[fmt](con, table.query(), staging / table.folder / f"{table.name}.{fmt}")
+        WRITERS[fmt](con, table.query(), staging / table.path(fmt))
     rows = con.execute(f"select count(*) from {table.relation}").fetchone()[0]
     return {
         "rows": MetadataValue.int(rows),
