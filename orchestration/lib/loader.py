@@ -676,19 +676,27 @@ def _record_organisations(con: duckdb.DuckDBPyConnection, tables: list[str], fil
     return {row[0] for row in con.execute(union, {"files": file_names}).fetchall()}
 
 
-def _due_organisations(con: duckdb.DuckDBPyConnection, source: Source) -> set[str]:
+def _due_organisations(con: duckdb.DuckDBPyConnection, source: Source, run_date: dt.date) -> set[str]:
     """Organisations with a row quarantined by a rule that depends on the day of the run (a snapshot dated in
-    the future): validated again on every run, so the row loads once its day has come."""
-    reasons = [rule.reason for rule in source.rules if ":run_date" in rule.fails]
-    if not reasons:
-        return set()
-    return {
-        row[0] for row in con.execute(
-            f"select distinct {_organisation_key()} from raw.quarantine "
-            "where source = ? and reason in (select unnest(?::varchar[]))",
-            [source.name, reasons],
-        ).fetchall()
-    }
+    the future) that the day of this run no longer breaks: validated again, so the row loads once its day has
+    come (and the organisation is not validated again on the runs before it)."""
+    run_date_sql = f"date '{run_date.isoformat()}'"
+    due: set[str] = set()
+    for rule in (rule for rule in source.rules if ":run_date" in rule.fails):
+        due |= {
+            row[0] for row in con.execute(
+                f"""
+                select distinct coalesce(organisation_code, '') from {_held_table(source)}
+                semi join (
+                    select file_name as _file_name, line_number as _line_number from raw.quarantine
+                    where source = ? and reason = ?
+                ) as quarantined using (_file_name, _line_number)
+                where not coalesce({rule.fails.replace(":run_date", run_date_sql)}, false)
+                """,
+                [source.name, rule.reason],
+            ).fetchall()
+        }
+    return due
 
 
 def _scopes(organisations: set[str] | None) -> tuple[str, str]:
@@ -1016,7 +1024,7 @@ def load_source(
     changed = [f for f in files if (f.file_name, current[f.file_name]) not in known_versions]
     # A rejection is stale once the file holds other content again (e.g. changed back to the loaded version).
     stale_rejections = [(name, sha) for name, sha in rejected_versions if name in current and current[name] != sha]
-    due = _due_organisations(con, source)
+    due = _due_organisations(con, source, run_date)
     present = set(current)
     if not changed and not stale_rejections and not due and fingerprint == known_fingerprint:
         return _summary(con, source, [], True, present, set(), set())

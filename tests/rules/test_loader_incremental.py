@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 
@@ -150,6 +151,28 @@ def test_a_touched_file_changes_nothing_and_a_same_size_edit_is_seen(tmp_path):
     result = wh.load("training")
     assert not result.unchanged
     assert wh.rows("training", "record_id") == [("T1",), ("T3",)]
+
+
+def test_a_snapshot_in_the_future_is_validated_again_once_its_day_has_come_and_not_before(tmp_path):
+    wh = Warehouse(tmp_path)  # the day of the run: 2026-11-22
+    wh.write("staff_in_post", "a.csv", csv_text(
+        STAFF_IN_POST_HEADER, sip("A1", org="RA1"), sip("A2", org="RA1", snapshot="2026-11-24")))
+    wh.write("staff_in_post", "b.csv", csv_text(STAFF_IN_POST_HEADER, sip("B1", org="RB1")))
+    wh.load("staff_in_post")
+    quarantined = [("a.csv", 3, "snapshot_date", "snapshot_date is after the day of the run")]
+    assert wh.quarantine("staff_in_post") == quarantined
+
+    # Before its day, nothing is validated again (the files are unchanged).
+    for day in (dt.date(2026, 11, 22), dt.date(2026, 11, 23)):
+        assert wh.load("staff_in_post", run_date=day).unchanged
+    assert wh.quarantine("staff_in_post") == quarantined
+
+    # On its day, only its organisation is, and the row loads.
+    on_the_day = wh.load("staff_in_post", run_date=dt.date(2026, 11, 24))
+    assert on_the_day.changed_organisations == {"RA1"}
+    assert wh.quarantine("staff_in_post") == []
+    assert wh.rows("staff_in_post", "assignment_number") == [("A1",), ("A2",), ("B1",)]
+    assert wh.load("staff_in_post", run_date=dt.date(2026, 11, 25)).unchanged
 
 
 def test_a_file_hashed_before_the_run_is_not_hashed_again_unless_its_stat_changed(tmp_path, monkeypatch):
