@@ -1,5 +1,5 @@
 """dbt in the step's process (orchestration/defs/dbt/runner.py): the command line, why dbt failed, the
-warehouse released after the invocation, and the old run folders removed."""
+warehouse released after the invocation, the old run folders removed, and the partial-parse file kept."""
 
 from __future__ import annotations
 
@@ -10,7 +10,13 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.defs.dbt.runner import close_dbt_duckdb, dbt_arguments, failure_summary, prune_run_folders
+from orchestration.defs.dbt.runner import (
+    close_dbt_duckdb,
+    dbt_arguments,
+    failure_summary,
+    keep_partial_parse,
+    prune_run_folders,
+)
 
 
 def test_the_command_line_has_the_selection_the_folders_and_no_json_artifacts():
@@ -85,3 +91,23 @@ def test_only_the_newest_run_folders_of_the_step_are_kept(tmp_path):
     assert sorted(path.name for path in tmp_path.iterdir()) == [
         "other_step-run9-x", "partial_parse.msgpack", "wres_dbt_models-run0-x", "wres_dbt_models-run1-x",
     ]
+
+
+def test_the_partial_parse_file_dbt_wrote_is_the_next_invocation_s(tmp_path):
+    kept = tmp_path / "target" / "partial_parse.msgpack"
+    written = tmp_path / "target" / "wres_dbt_models-run0-x" / "partial_parse.msgpack"
+    written.parent.mkdir(parents=True)
+
+    assert not keep_partial_parse(written, kept)  # dbt parsed nothing: nothing written, nothing kept
+    assert not kept.exists()
+
+    written.write_bytes(b"parsed with the profile of warehouse A")
+    assert keep_partial_parse(written, kept)  # none kept before
+    assert kept.read_bytes() == b"parsed with the profile of warehouse A"
+
+    assert not keep_partial_parse(written, kept)  # the same file: left as it is
+
+    written.write_bytes(b"parsed with the profile of warehouse B")
+    assert keep_partial_parse(written, kept)
+    assert kept.read_bytes() == b"parsed with the profile of warehouse B"
+    assert sorted(path.name for path in kept.parent.iterdir()) == ["partial_parse.msgpack", "wres_dbt_models-run0-x"]

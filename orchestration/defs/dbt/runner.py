@@ -16,7 +16,11 @@ What changes for an engineer (docs/operations.md, "dbt in the build"):
   `DBT_LOG_LEVEL_FILE` is set (e.g. `debug`), then it is `dbt.log` in the run's target folder;
 - the run's target folder (`dbt_project/target/<step>-<run>-<id>/`) has the compiled and run SQL and
   `run_results.json` (written from the results in memory), but no `manifest.json`: it is the one `dbt parse`
-  wrote to `dbt_project/target/`; the newest `KEPT_RUN_FOLDERS` such folders are kept, older ones removed.
+  wrote to `dbt_project/target/`; the newest `KEPT_RUN_FOLDERS` such folders are kept, older ones removed;
+- dbt parses from `dbt_project/target/partial_parse.msgpack`, copied into the run's folder; when dbt had to parse
+  again (its partial parsing is keyed by the profile, the warehouse's path among it, so a build with other
+  settings than the last `dbt parse` parses the whole project: about 3 s nationally), the file it wrote replaces
+  that one (`keep_partial_parse`), so the next build with the same settings parses only what changed.
 
 dbt-duckdb keeps its DuckDB database open for the life of the process; `DbtRunnerResource` closes it after the
 invocation, so the warehouse is free for the next step and for other processes, as when dbt exited.
@@ -24,6 +28,7 @@ invocation, so the warehouse is free for the next step and for other processes, 
 
 from __future__ import annotations
 
+import filecmp
 import json
 import os
 import shutil
@@ -39,6 +44,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtProject
 from dagster_dbt.asset_utils import get_updated_cli_invocation_params_for_context
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
+from orchestration.lib.publish import atomic_path
 from orchestration.settings import load_settings
 
 # dbt's events that carry a node's result: dagster-dbt's `DbtCoreCliEventMessage.is_result_event`.
@@ -138,6 +144,16 @@ def prune_run_folders(target: Path, step: str, keep: int) -> list[Path]:
     return folders[keep:]
 
 
+def keep_partial_parse(written: Path, kept: Path) -> bool:
+    """Make the partial-parse file dbt `written` in a run's folder the one the next invocation starts from
+    (`kept`), when dbt wrote another than `kept`; whether it did. dbt writes it only when it parsed something."""
+    if not written.exists() or (kept.exists() and filecmp.cmp(written, kept, shallow=False)):
+        return False
+    with atomic_path(kept, sync=False) as temporary:  # a cache: a lost copy only means parsing again
+        shutil.copyfile(written, temporary)
+    return True
+
+
 class DbtRunnerResource(ConfigurableResource):
     """Runs a dbt command for an asset step inside the step's process (`build(context, args)`)."""
 
@@ -183,6 +199,7 @@ class DbtRunnerResource(ConfigurableResource):
             outcome = dbtRunner(callbacks=[keep_results]).invoke(arguments)
         finally:
             close_dbt_duckdb()
+        keep_partial_parse(target_path / PARTIAL_PARSE_FILE, partial_parse)
         results = write_run_results(outcome.result, target_path) if outcome.result is not None else {"results": []}
         return DbtRun(
             success=bool(outcome.success),
