@@ -64,7 +64,14 @@ from orchestration.lib import landing_files
 from orchestration.lib.faults import LOAD_BEFORE_COMMIT, fault_point
 from orchestration.lib.contract import QUESTION_COLUMN_PATTERN, SQL_TYPES, Source
 from orchestration.lib.landing_files import BLANK_LINE_MARKER, LandingFile, StatKey
-from orchestration.lib.validation import MACROS, key_sql, output_columns_sql, record_columns_sql, validated_sql
+from orchestration.lib.validation import (
+    MACROS,
+    fails_sql,
+    key_sql,
+    output_columns_sql,
+    record_columns_sql,
+    validated_sql,
+)
 
 # Bump when a rule of the loader (or the layout of the tables it fills) changes, so that every source is
 # validated again on the next run. 2: the survey answers in the respondent's row, not a table of their own.
@@ -680,7 +687,6 @@ def _due_organisations(con: duckdb.DuckDBPyConnection, source: Source, run_date:
     """Organisations with a row quarantined by a rule that depends on the day of the run (a snapshot dated in
     the future) that the day of this run no longer breaks: validated again, so the row loads once its day has
     come (and the organisation is not validated again on the runs before it)."""
-    run_date_sql = f"date '{run_date.isoformat()}'"
     due: set[str] = set()
     for rule in (rule for rule in source.rules if ":run_date" in rule.fails):
         due |= {
@@ -691,7 +697,7 @@ def _due_organisations(con: duckdb.DuckDBPyConnection, source: Source, run_date:
                     select file_name as _file_name, line_number as _line_number from raw.quarantine
                     where source = ? and reason = ?
                 ) as quarantined using (_file_name, _line_number)
-                where not coalesce({rule.fails.replace(":run_date", run_date_sql)}, false)
+                where not coalesce({fails_sql(rule, run_date)}, false)
                 """,
                 [source.name, rule.reason],
             ).fetchall()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from orchestration.lib.contract import Column, Source
+from orchestration.lib.contract import Column, RowRule, Source
 
 # A field as the rules read it, and the typed-value parsers, created as temporary macros on the loader's connection.
 # wres_field: the field trimmed (`trim` takes spaces, Unicode ones included, from both ends), null when blank. An
@@ -77,6 +77,11 @@ def _shown(value_sql: str) -> str:
     return f"'''' || left({value_sql}, 40) || case when length({value_sql}) > 40 then '...' else '' end || ''''"
 
 
+def fails_sql(rule: RowRule, run_date: dt.date) -> str:
+    """The rule's condition for a run on `run_date` (true when a row breaks it)."""
+    return rule.fails.replace(":run_date", f"date '{run_date.isoformat()}'")
+
+
 def validated_sql(source: Source, records: str, typed_rows: str, run_date: dt.date) -> str:
     """Select every record of the source with its typed columns, its first failure (`_error`, null if valid) and
     whether it could be typed (`_typed`: no structural error, every value of its column's type).
@@ -111,10 +116,8 @@ def validated_sql(source: Source, records: str, typed_rows: str, run_date: dt.da
             reason = _literal(_TYPE_REASONS[column.type] + ": ") + " || " + _shown(_text(column))
             whens.append(f"when {_text(column)} is not null and {_quote(column.name)} is null "
                          f"then {_error(column.name, reason)}")
-    run_date_sql = f"date '{run_date.isoformat()}'"
     for rule in source.rules:
-        condition = rule.fails.replace(":run_date", run_date_sql)
-        whens.append(f"when {condition} then {_error(rule.column, _literal(rule.reason))}")
+        whens.append(f"when {fails_sql(rule, run_date)} then {_error(rule.column, _literal(rule.reason))}")
 
     answer_join = ""
     if source.has_questions:
