@@ -97,10 +97,10 @@ def write_quality_reports(con: duckdb.DuckDBPyConnection, exports_dir: Path, run
             "select count(*) from information_schema.tables where table_schema || '.' || table_name = ?",
             [table.relation],
         ).fetchone()[0]:
-            target = exports_dir / table.folder / f"{table.name}.csv"
+            target = exports_dir / table.path("csv")
             write_csv(con, table.query(), target)
             written.append(target)
-    checks_target = exports_dir / CHECKS.folder / f"{CHECKS.name}.csv"
+    checks_target = exports_dir / CHECKS.path("csv")
     write_csv(con, CHECKS.query(where=f"run_id = {_sql_literal(run_id)}"), checks_target)
     return written + [checks_target]
 

@@ -112,7 +112,7 @@ def test_each_parquet_file_is_the_export_table_s_own(build, bi_file):
     """The build stages the export tables before the BI copy, which links each table's Parquet file instead of
     writing the same query again: one file under two names."""
     for table in BI_TABLES:
-        exported = build.exports / table.export.folder / f"{table.export.name}.parquet"
+        exported = build.exports / table.export.path("parquet")
         assert os.path.samefile(bi_file.parent / f"{table.name}.parquet", exported), table.name
 
 

@@ -76,9 +76,9 @@ def same_number(expected: str, cell) -> bool:
 
 def test_the_exports_have_their_columns(build):
     for export in (DIVERSITY_SCORECARD, PSED_PROFILE, PAY_GAPS):
-        with open(build.exports / export.folder / f"{export.name}.csv", encoding="utf-8") as handle:
+        with open(build.exports / export.path("csv"), encoding="utf-8") as handle:
             assert handle.readline().strip().split(",") == list(export.columns), export.name
-        assert (build.exports / export.folder / f"{export.name}.parquet").stat().st_size > 0
+        assert (build.exports / export.path("parquet")).stat().st_size > 0
 
 
 def test_every_organisation_year_has_its_workbook_and_no_other(build, scorecard_rows):
