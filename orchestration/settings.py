@@ -91,9 +91,13 @@ class Settings:
             os.environ.setdefault(variable, value)
         self.warehouse.parent.mkdir(parents=True, exist_ok=True)
 
-    def duckdb_config(self) -> dict[str, str | int]:
-        """DuckDB settings of every connection the pipeline opens (Dagster's resource and dbt's profile)."""
-        return {"threads": self.threads, "memory_limit": self.memory_limit}
+    def duckdb_config(self) -> dict[str, str | int | bool]:
+        """DuckDB settings of every connection the pipeline opens: Dagster's resource, and dbt's profile
+        (`config_options`), which must give the same values with the same types, so that in `wres build` all of
+        them join the one database the run holds open (`build.warehouse_held_open`). The user agent is set so
+        that the resource's default ("dagster") does not make its configuration differ from dbt's."""
+        return {"threads": self.threads, "memory_limit": self.memory_limit, "allocator_background_threads": True,
+                "custom_user_agent": "wres"}
 
     def dbt_env(self) -> dict[str, str]:
         """Environment for a dbt subprocess: the same warehouse file and thread count as Dagster."""
