@@ -5,6 +5,8 @@ which DuckDB requires of a second connection to an open database file (docs/perf
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from argparse import Namespace
 from pathlib import Path
 from typing import Any
@@ -46,7 +48,8 @@ def test_dbt_opens_the_warehouse_with_the_configuration_of_dagsters_connections(
 def test_the_steps_connections_join_the_database_the_run_holds_open_and_it_is_closed_after(settings):
     path = str(settings.warehouse)
     resource = DuckDBResource(database=path, connection_config=settings.duckdb_config())
-    with warehouse_held_open(settings):
+    with warehouse_held_open(settings) as held:
+        assert held
         with resource.get_connection() as con:  # a Dagster step
             con.execute("create table t as select 1 as x")
         with duckdb.connect(path, config=dbt_config_options()) as con:  # dbt-duckdb
@@ -58,3 +61,22 @@ def test_the_steps_connections_join_the_database_the_run_holds_open_and_it_is_cl
             duckdb.connect(path, config={"threads": 1})
     with duckdb.connect(path, read_only=True) as con:  # closed, so any configuration may open it again
         assert con.execute("select sum(x) from t").fetchone() == (3,)
+
+
+def test_a_warehouse_another_process_holds_is_left_to_the_steps(settings, capsys):
+    path = str(settings.warehouse)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({path!r}); print('held', flush=True); "
+                               "time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with warehouse_held_open(settings) as held:
+            assert not held
+        assert "Could not set lock" in capsys.readouterr().err
+    finally:
+        holder.kill()
+        holder.wait()
+    with warehouse_held_open(settings) as held:
+        assert held
