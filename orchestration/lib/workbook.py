@@ -105,7 +105,7 @@ INDICATORS_HEADERS = ("Indicator", "Title", "Breakdown", "White %", "White count
 
 class Figure(NamedTuple):
     """One ethnic group's numerator, denominator and value (percent units) in the return (a named tuple: the
-    return workbooks read 154,000 of them nationally, three times faster made than a frozen dataclass)."""
+    return workbooks read 154,000 of them nationally, each three times faster to make than a frozen dataclass)."""
 
     numerator: int
     denominator: int

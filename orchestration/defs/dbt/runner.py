@@ -23,7 +23,9 @@ What changes for an engineer (docs/operations.md, "dbt in the build"):
   that one (`keep_partial_parse`), so the next build with the same settings parses only what changed.
 
 dbt-duckdb keeps its DuckDB database open for the life of the process; `DbtRunnerResource` closes it after the
-invocation, so the warehouse is free for the next step and for other processes, as when dbt exited.
+invocation, so the warehouse is free for the next step and for other processes, as when dbt exited. (In `wres build`
+the run holds the warehouse open and dbt's connection joins it, `lib/build.py`: closing it closes only that
+connection.)
 """
 
 from __future__ import annotations
@@ -125,7 +127,7 @@ def failure_summary(exception: BaseException | None, results: Sequence[Mapping[s
 
 def close_dbt_duckdb() -> None:
     """Close the DuckDB database dbt-duckdb keeps open for the life of the process (its `close_all_connections`
-    drops the reference without closing it), releasing the warehouse file."""
+    drops the reference without closing it), releasing the warehouse file unless the run holds it open."""
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 
     with DuckDBConnectionManager._LOCK:
